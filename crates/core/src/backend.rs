@@ -1,0 +1,177 @@
+//! The Backend trait: one method per primitive op family. The core never touches memory itself;
+//! it hands buffers plus `Layout`s to the backend chosen at run time (CPU SIMD or WebGPU).
+//!
+//! Contract for every kernel: inputs are arbitrary strided views (`Layout`), the output is a new
+//! contiguous buffer in row-major order of the output shape.
+use crate::shape::Layout;
+use crate::Result;
+use std::any::Any;
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DType {
+    F32,
+    /// Integer indices (gather, one-hot, argmax results, labels).
+    I32,
+}
+
+impl DType {
+    pub fn name(self) -> &'static str {
+        match self {
+            DType::F32 => "f32",
+            DType::I32 => "i32",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Neg,
+    Exp,
+    Log,
+    Sqrt,
+    Abs,
+    Relu,
+    Sigmoid,
+    Tanh,
+    Sin,
+    Cos,
+    Erf,
+    Recip,
+    /// -1, 0 or 1; used by backward rules (abs, L1).
+    Sign,
+}
+
+impl UnaryOp {
+    pub const ALL: [UnaryOp; 13] = [
+        UnaryOp::Neg, UnaryOp::Exp, UnaryOp::Log, UnaryOp::Sqrt, UnaryOp::Abs, UnaryOp::Relu,
+        UnaryOp::Sigmoid, UnaryOp::Tanh, UnaryOp::Sin, UnaryOp::Cos, UnaryOp::Erf, UnaryOp::Recip,
+        UnaryOp::Sign,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Max,
+    Min,
+    /// Comparisons produce 1.0 or 0.0 in f32.
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl BinaryOp {
+    pub const ALL: [BinaryOp; 13] = [
+        BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Pow, BinaryOp::Max,
+        BinaryOp::Min, BinaryOp::Eq, BinaryOp::Ne, BinaryOp::Lt, BinaryOp::Le, BinaryOp::Gt,
+        BinaryOp::Ge,
+    ];
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReduceOp {
+    Sum,
+    Max,
+    Min,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArgReduceOp {
+    ArgMax,
+    ArgMin,
+}
+
+/// Geometry of a 2-D sliding window over an NCHW tensor (conv / pooling via unfold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Window2d {
+    pub n: usize,
+    pub c: usize,
+    pub h: usize,
+    pub w: usize,
+    pub kh: usize,
+    pub kw: usize,
+    pub stride: (usize, usize),
+    pub padding: (usize, usize),
+}
+
+impl Window2d {
+    pub fn out_h(&self) -> usize {
+        (self.h + 2 * self.padding.0 - self.kh) / self.stride.0 + 1
+    }
+    pub fn out_w(&self) -> usize {
+        (self.w + 2 * self.padding.1 - self.kw) / self.stride.1 + 1
+    }
+    /// Shape of the unfolded (im2col) tensor: [N, C*kh*kw, out_h*out_w].
+    pub fn cols_shape(&self) -> [usize; 3] {
+        [self.n, self.c * self.kh * self.kw, self.out_h() * self.out_w()]
+    }
+}
+
+/// A buffer owned by some backend. The core only knows its length and dtype.
+pub trait BackendStorage: Any {
+    fn as_any(&self) -> &dyn Any;
+    fn len(&self) -> usize;
+    fn dtype(&self) -> DType;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+pub type Storage = Rc<dyn BackendStorage>;
+
+/// A view: storage plus the layout through which it is read.
+pub struct View<'a> {
+    pub storage: &'a Storage,
+    pub layout: &'a Layout,
+}
+
+pub trait Backend {
+    /// Human-readable name, e.g. "cpu-simd128" or "webgpu (swiftshader)".
+    fn name(&self) -> String;
+    /// True for backends whose readback must be asynchronous in the browser.
+    fn is_gpu(&self) -> bool {
+        false
+    }
+
+    fn from_f32(&self, data: &[f32]) -> Result<Storage>;
+    fn from_i32(&self, data: &[i32]) -> Result<Storage>;
+    /// Synchronous readback of a view in row-major order. GPU backends may only support this natively.
+    fn read_f32(&self, x: View) -> Result<Vec<f32>>;
+    fn read_i32(&self, x: View) -> Result<Vec<i32>>;
+
+    /// Strided copy into a fresh contiguous buffer (also the dtype-preserving "contiguous").
+    fn copy(&self, x: View) -> Result<Storage>;
+    fn cast(&self, x: View, to: DType) -> Result<Storage>;
+    fn unary(&self, op: UnaryOp, x: View) -> Result<Storage>;
+    /// `a` and `b` already have the same shape (broadcasting is done by stride-0 layouts).
+    fn binary(&self, op: BinaryOp, a: View, b: View) -> Result<Storage>;
+    /// Elementwise `cond != 0 ? a : b`, all three of the same shape.
+    fn where_cond(&self, cond: View, a: View, b: View) -> Result<Storage>;
+    /// Reduce `axes` (sorted, unique); the output has those axes removed.
+    fn reduce(&self, op: ReduceOp, x: View, axes: &[usize]) -> Result<Storage>;
+    /// Index (i32) of the max/min along `axis`, which is removed from the output; first index wins ties.
+    fn arg_reduce(&self, op: ArgReduceOp, x: View, axis: usize) -> Result<Storage>;
+    /// Batched matmul: a is [B, M, K], b is [B, K, N] (any strides), output [B, M, N].
+    fn matmul(&self, a: View, b: View) -> Result<Storage>;
+    /// Concatenate views along `axis` (all other dims equal). Output contiguous.
+    fn concat(&self, parts: &[View], axis: usize) -> Result<Storage>;
+    /// out = x.index_select(axis, idx): idx is a 1-D i32 view.
+    fn index_select(&self, x: View, axis: usize, idx: View) -> Result<Storage>;
+    /// out = zeros(shape) with src rows added at idx along axis (the backward of index_select).
+    fn index_add(&self, src: View, axis: usize, idx: View, dim_size: usize) -> Result<Storage>;
+    /// im2col: x [N,C,H,W] → [N, C*kh*kw, oh*ow], zero padding.
+    fn unfold2d(&self, x: View, win: &Window2d) -> Result<Storage>;
+    /// col2im: cols [N, C*kh*kw, oh*ow] → [N,C,H,W], overlapping windows summed (adjoint of unfold2d).
+    fn fold2d(&self, cols: View, win: &Window2d) -> Result<Storage>;
+}

@@ -1,0 +1,276 @@
+//! webgrad-cpu: the CPU backend. Every kernel first brings strided inputs into contiguous
+//! order (a no-op borrow when they already are), then runs a contiguous kernel: the scalar
+//! reference (`reference.rs`) or, where it matters, a faster one (`kernels.rs`).
+pub mod kernels;
+pub mod math;
+pub mod reference;
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::rc::Rc;
+use webgrad_core::{
+    bail, numel, ArgReduceOp, Backend, BackendStorage, BinaryOp, DType, Device, Layout, ReduceOp, Result, Storage,
+    UnaryOp, View, Window2d,
+};
+
+pub enum CpuStorage {
+    F32(Vec<f32>),
+    I32(Vec<i32>),
+}
+
+impl BackendStorage for CpuStorage {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn len(&self) -> usize {
+        match self {
+            CpuStorage::F32(v) => v.len(),
+            CpuStorage::I32(v) => v.len(),
+        }
+    }
+    fn dtype(&self) -> DType {
+        match self {
+            CpuStorage::F32(_) => DType::F32,
+            CpuStorage::I32(_) => DType::I32,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct CpuBackend;
+
+/// A device running on the CPU backend.
+pub fn cpu() -> Device {
+    Device::new(Rc::new(CpuBackend))
+}
+
+fn storage_of<'a>(v: &View<'a>) -> Result<&'a CpuStorage> {
+    match v.storage.as_any().downcast_ref::<CpuStorage>() {
+        Some(s) => Ok(s),
+        None => bail!("cpu", "tensor lives on another device"),
+    }
+}
+
+fn strided<'a, T: Copy>(data: &'a [T], layout: &Layout) -> Cow<'a, [T]> {
+    let n = layout.numel();
+    if layout.is_contiguous() {
+        Cow::Borrowed(&data[layout.offset..layout.offset + n])
+    } else {
+        let mut out = Vec::with_capacity(n);
+        layout.for_each_index(|i| out.push(data[i]));
+        Cow::Owned(out)
+    }
+}
+
+/// The view's f32 values in row-major order.
+pub fn f32s<'a>(v: &View<'a>) -> Result<Cow<'a, [f32]>> {
+    match storage_of(v)? {
+        CpuStorage::F32(d) => Ok(strided(d, v.layout)),
+        CpuStorage::I32(_) => bail!("cpu", "expected f32 data, got i32 (shape {:?})", v.layout.shape),
+    }
+}
+
+pub fn i32s<'a>(v: &View<'a>) -> Result<Cow<'a, [i32]>> {
+    match storage_of(v)? {
+        CpuStorage::I32(d) => Ok(strided(d, v.layout)),
+        CpuStorage::F32(_) => bail!("cpu", "expected i32 data, got f32 (shape {:?})", v.layout.shape),
+    }
+}
+
+fn f32_storage(v: Vec<f32>) -> Storage {
+    Rc::new(CpuStorage::F32(v))
+}
+
+/// Move `axes` to the end: the reduced elements of each output become one contiguous run.
+fn axes_last(layout: &Layout, axes: &[usize]) -> Layout {
+    let mut perm: Vec<usize> = (0..layout.rank()).filter(|a| !axes.contains(a)).collect();
+    perm.extend_from_slice(axes);
+    layout.permute(&perm)
+}
+
+impl Backend for CpuBackend {
+    fn name(&self) -> String {
+        kernels::NAME.to_string()
+    }
+
+    fn from_f32(&self, data: &[f32]) -> Result<Storage> {
+        Ok(f32_storage(data.to_vec()))
+    }
+    fn from_i32(&self, data: &[i32]) -> Result<Storage> {
+        Ok(Rc::new(CpuStorage::I32(data.to_vec())))
+    }
+    fn read_f32(&self, x: View) -> Result<Vec<f32>> {
+        Ok(f32s(&x)?.into_owned())
+    }
+    fn read_i32(&self, x: View) -> Result<Vec<i32>> {
+        Ok(i32s(&x)?.into_owned())
+    }
+
+    fn copy(&self, x: View) -> Result<Storage> {
+        Ok(match storage_of(&x)? {
+            CpuStorage::F32(d) => f32_storage(strided(d, x.layout).into_owned()),
+            CpuStorage::I32(d) => Rc::new(CpuStorage::I32(strided(d, x.layout).into_owned())),
+        })
+    }
+
+    fn cast(&self, x: View, to: DType) -> Result<Storage> {
+        Ok(match (storage_of(&x)?, to) {
+            (CpuStorage::F32(d), DType::I32) => Rc::new(CpuStorage::I32(strided(d, x.layout).iter().map(|&v| v as i32).collect())),
+            (CpuStorage::I32(d), DType::F32) => f32_storage(strided(d, x.layout).iter().map(|&v| v as f32).collect()),
+            _ => self.copy(x)?,
+        })
+    }
+
+    fn unary(&self, op: UnaryOp, x: View) -> Result<Storage> {
+        let src = f32s(&x)?;
+        let mut out = vec![0.0; src.len()];
+        kernels::unary(op, &src, &mut out);
+        Ok(f32_storage(out))
+    }
+
+    fn binary(&self, op: BinaryOp, a: View, b: View) -> Result<Storage> {
+        let n = a.layout.numel();
+        let mut out = vec![0.0; n];
+        // A stride-0 scalar operand (x + 2, x * lr) is common: avoid materialising it.
+        let scalar = |v: &View| v.layout.strides.iter().all(|&s| s == 0);
+        let (da, db) = (storage_of(&a)?, storage_of(&b)?);
+        match (da, db) {
+            (CpuStorage::F32(sa), CpuStorage::F32(sb)) if scalar(&b) && n > 0 => {
+                kernels::binary_scalar_rhs(op, &f32s(&a)?, sb[b.layout.offset], &mut out)
+            }
+            (CpuStorage::F32(sa), _) if scalar(&a) && n > 0 => {
+                let av = sa[a.layout.offset];
+                kernels::binary(op, &vec![av; n], &f32s(&b)?, &mut out)
+            }
+            _ => kernels::binary(op, &f32s(&a)?, &f32s(&b)?, &mut out),
+        }
+        Ok(f32_storage(out))
+    }
+
+    fn where_cond(&self, cond: View, a: View, b: View) -> Result<Storage> {
+        let (c, a, b) = (f32s(&cond)?, f32s(&a)?, f32s(&b)?);
+        Ok(f32_storage(c.iter().zip(a.iter()).zip(b.iter()).map(|((&c, &x), &y)| if c != 0.0 { x } else { y }).collect()))
+    }
+
+    fn reduce(&self, op: ReduceOp, x: View, axes: &[usize]) -> Result<Storage> {
+        let moved = axes_last(x.layout, axes);
+        let len: usize = axes.iter().map(|&a| x.layout.shape[a]).product();
+        let outer = if len == 0 { numel(&moved.shape[..moved.rank() - axes.len()]) } else { x.layout.numel() / len };
+        let src = f32s(&View { storage: x.storage, layout: &moved })?;
+        let mut out = vec![0.0; outer];
+        kernels::reduce_rows(op, &src, len, &mut out);
+        Ok(f32_storage(out))
+    }
+
+    fn arg_reduce(&self, op: ArgReduceOp, x: View, axis: usize) -> Result<Storage> {
+        let moved = axes_last(x.layout, &[axis]);
+        let len = x.layout.shape[axis];
+        let src = f32s(&View { storage: x.storage, layout: &moved })?;
+        let mut out = vec![0; src.len() / len];
+        reference::arg_reduce_rows(op, &src, len, &mut out);
+        Ok(Rc::new(CpuStorage::I32(out)))
+    }
+
+    fn matmul(&self, a: View, b: View) -> Result<Storage> {
+        let (sa, sb) = (&a.layout.shape, &b.layout.shape);
+        let (batch, m, k, n) = (sa[0], sa[1], sa[2], sb[2]);
+        let mut out = vec![0.0; batch * m * n];
+        // Strided operands (a transposed weight in backward) are packed by the kernel itself.
+        for bi in 0..batch {
+            let la = a.layout.narrow(0, bi, 1);
+            let lb = b.layout.narrow(0, bi, 1);
+            let va = storage_f32(&a)?;
+            let vb = storage_f32(&b)?;
+            let ma = kernels::MatView { data: va, offset: la.offset, row_stride: la.strides[1], col_stride: la.strides[2] };
+            let mb = kernels::MatView { data: vb, offset: lb.offset, row_stride: lb.strides[1], col_stride: lb.strides[2] };
+            kernels::matmul(&ma, &mb, &mut out[bi * m * n..(bi + 1) * m * n], m, k, n);
+        }
+        Ok(f32_storage(out))
+    }
+
+    fn concat(&self, parts: &[View], axis: usize) -> Result<Storage> {
+        let shape0 = &parts[0].layout.shape;
+        let outer: usize = shape0[..axis].iter().product();
+        let inner: usize = shape0[axis + 1..].iter().product();
+        let total: usize = parts.iter().map(|p| p.layout.shape[axis]).sum();
+        let is_i32 = parts[0].storage.dtype() == DType::I32;
+        if is_i32 {
+            let datas = parts.iter().map(i32s).collect::<Result<Vec<_>>>()?;
+            let mut out = Vec::with_capacity(outer * total * inner);
+            for o in 0..outer {
+                for (p, d) in parts.iter().zip(&datas) {
+                    let run = p.layout.shape[axis] * inner;
+                    out.extend_from_slice(&d[o * run..(o + 1) * run]);
+                }
+            }
+            return Ok(Rc::new(CpuStorage::I32(out)));
+        }
+        let datas = parts.iter().map(f32s).collect::<Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(outer * total * inner);
+        for o in 0..outer {
+            for (p, d) in parts.iter().zip(&datas) {
+                let run = p.layout.shape[axis] * inner;
+                out.extend_from_slice(&d[o * run..(o + 1) * run]);
+            }
+        }
+        Ok(f32_storage(out))
+    }
+
+    fn index_select(&self, x: View, axis: usize, idx: View) -> Result<Storage> {
+        let s = &x.layout.shape;
+        let (outer, dim, inner) = (s[..axis].iter().product::<usize>(), s[axis], s[axis + 1..].iter().product::<usize>());
+        let src = f32s(&x)?;
+        let idx = i32s(&idx)?;
+        let mut out = Vec::with_capacity(outer * idx.len() * inner);
+        for o in 0..outer {
+            for &i in idx.iter() {
+                if i < 0 || i as usize >= dim {
+                    bail!("index_select", "index {} is out of range for axis {} of size {}", i, axis, dim);
+                }
+                out.extend_from_slice(&src[(o * dim + i as usize) * inner..][..inner]);
+            }
+        }
+        Ok(f32_storage(out))
+    }
+
+    fn index_add(&self, src: View, axis: usize, idx: View, dim_size: usize) -> Result<Storage> {
+        let s = &src.layout.shape;
+        let (outer, count, inner) = (s[..axis].iter().product::<usize>(), s[axis], s[axis + 1..].iter().product::<usize>());
+        let data = f32s(&src)?;
+        let idx = i32s(&idx)?;
+        let mut out = vec![0.0; outer * dim_size * inner];
+        for o in 0..outer {
+            for (j, &i) in idx.iter().enumerate().take(count) {
+                if i < 0 || i as usize >= dim_size {
+                    bail!("index_add", "index {} is out of range for axis {} of size {}", i, axis, dim_size);
+                }
+                let dst = &mut out[(o * dim_size + i as usize) * inner..][..inner];
+                for (d, &v) in dst.iter_mut().zip(&data[(o * count + j) * inner..][..inner]) {
+                    *d += v;
+                }
+            }
+        }
+        Ok(f32_storage(out))
+    }
+
+    fn unfold2d(&self, x: View, win: &Window2d) -> Result<Storage> {
+        let src = f32s(&x)?;
+        let mut out = vec![0.0; numel(&win.cols_shape())];
+        reference::unfold2d(&src, win, &mut out);
+        Ok(f32_storage(out))
+    }
+
+    fn fold2d(&self, cols: View, win: &Window2d) -> Result<Storage> {
+        let src = f32s(&cols)?;
+        let mut out = vec![0.0; win.n * win.c * win.h * win.w];
+        reference::fold2d(&src, win, &mut out);
+        Ok(f32_storage(out))
+    }
+}
+
+fn storage_f32<'a>(v: &View<'a>) -> Result<&'a [f32]> {
+    match v.storage.as_any().downcast_ref::<CpuStorage>() {
+        Some(CpuStorage::F32(d)) => Ok(d),
+        _ => bail!("matmul", "expected f32 data on the CPU"),
+    }
+}

@@ -1,0 +1,65 @@
+//! Quick end-to-end checks of the core through the CPU backend (the full suite lives in
+//! tests/conformance and runs on every backend).
+use webgrad_core::{Rng, Tensor};
+use webgrad_cpu::cpu;
+
+#[test]
+fn mlp_learns_xor() {
+    let dev = cpu();
+    let mut rng = Rng::new(7);
+    let x = Tensor::from_vec(vec![0., 0., 0., 1., 1., 0., 1., 1.], &[4, 2], &dev).unwrap();
+    let y = Tensor::from_vec(vec![0., 1., 1., 0.], &[4, 1], &dev).unwrap();
+    let w1 = rng.normal_tensor(&[2, 8], 0.0, 1.0, &dev).unwrap();
+    let b1 = Tensor::zeros(&[8], &dev).unwrap();
+    let w2 = rng.normal_tensor(&[8, 1], 0.0, 0.5, &dev).unwrap();
+    let b2 = Tensor::zeros(&[1], &dev).unwrap();
+    let mut params = vec![w1, b1, w2, b2];
+    let mut losses = vec![];
+    for _ in 0..300 {
+        params.iter().for_each(|p| { p.set_requires_grad(true); });
+        let h = x.matmul(&params[0]).unwrap().add(&params[1]).unwrap().tanh().unwrap();
+        let out = h.matmul(&params[2]).unwrap().add(&params[3]).unwrap();
+        let loss = out.sub(&y).unwrap().square().unwrap().mean_all().unwrap();
+        loss.backward().unwrap();
+        losses.push(loss.item().unwrap());
+        params = webgrad_core::no_grad(|| {
+            params.iter().map(|p| p.sub(&p.grad().unwrap().mul_scalar(0.2).unwrap()).unwrap()).collect()
+        });
+    }
+    assert!(losses[299] < 0.02, "loss {:?} -> {:?}", losses[0], losses[299]);
+}
+
+#[test]
+fn errors_name_op_and_shapes() {
+    let dev = cpu();
+    let a = Tensor::zeros(&[3, 4], &dev).unwrap();
+    let b = Tensor::zeros(&[5, 6], &dev).unwrap();
+    let e = a.matmul(&b).unwrap_err().to_string();
+    assert_eq!(e, "matmul: [3, 4] × [5, 6]: inner dimensions 4 and 5 differ");
+    let e = a.add(&b).unwrap_err().to_string();
+    assert!(e.starts_with("add: shapes [3, 4] and [5, 6] cannot be broadcast"), "{e}");
+}
+
+#[test]
+fn grads_accumulate_and_broadcast() {
+    let dev = cpu();
+    let a = Tensor::from_vec(vec![1., 2., 3.], &[3], &dev).unwrap();
+    a.set_requires_grad(true);
+    let m = Tensor::ones(&[2, 3], &dev).unwrap();
+    m.mul(&a).unwrap().sum_all().unwrap().backward().unwrap();
+    assert_eq!(a.grad().unwrap().to_vec().unwrap(), vec![2., 2., 2.]);
+    m.mul(&a).unwrap().sum_all().unwrap().backward().unwrap();
+    assert_eq!(a.grad().unwrap().to_vec().unwrap(), vec![4., 4., 4.]);
+}
+
+#[test]
+fn conv_and_pool_shapes() {
+    let dev = cpu();
+    let mut rng = Rng::new(1);
+    let x = rng.normal_tensor(&[2, 3, 7, 7], 0.0, 1.0, &dev).unwrap();
+    let w = rng.normal_tensor(&[4, 3, 3, 3], 0.0, 1.0, &dev).unwrap();
+    let y = x.conv2d(&w, None, (2, 2), (1, 1)).unwrap();
+    assert_eq!(y.shape(), &[2, 4, 4, 4]);
+    let p = y.max_pool2d((2, 2), (2, 2), (0, 0)).unwrap();
+    assert_eq!(p.shape(), &[2, 4, 2, 2]);
+}

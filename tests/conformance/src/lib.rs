@@ -1,0 +1,2 @@
+//! The conformance suite: every function takes a `&Device`, so the same checks run on every backend.
+pub mod goldens;
