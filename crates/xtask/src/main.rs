@@ -1,0 +1,53 @@
+//! `cargo xtask <cmd>`: the project's one entry point for setup, tests, the dev server and benches.
+//! std only, so it builds in seconds on a fresh machine.
+
+mod serve;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command> [options]
+
+commands:
+  setup            install what this machine lacks (wasm target, wasm-bindgen-cli at the
+                   Cargo.lock version, wasm-pack, chromium + chromedriver, mesa vulkan, npm deps)
+  test             setup, then every test: native cargo tests, wasm tests in headless Chromium,
+                   npm tests of web/ and www/   [--native] [--wasm] [--npm] [--relaxed-simd]
+  serve            setup, build the wasm package, serve the playground on http://127.0.0.1:8080
+                   [--port N] [--no-build]
+  bench [args..]   run the benchmarks (webgrad-bench) with args
+  ci               what .ci/run calls: `test` (plus the relaxed-simd wasm run)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "setup" => setup::run(setup::Scope::Full),
+        "test" => test::run(&test::Opts::parse(rest)),
+        "ci" => {
+            let mut o = test::Opts::parse(rest);
+            o.relaxed_simd = true;
+            test::run(&o)
+        }
+        "serve" => serve::run(rest),
+        "bench" => test::bench(rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask {cmd}: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! `cargo xtask setup`: idempotently install what a fresh Debian 12 machine lacks.
+//! Every step checks first and prints what it does; running it twice does nothing the second time.
+
+use crate::util::{self, cmd, have, output, sh, Res};
+use std::fs;
+use std::process::Command;
+
+/// What to install. `Test` leaves out tools only people use by hand (wasm-pack).
+#[derive(Clone, Copy, PartialEq)]
+pub enum Scope {
+    Full,
+    Test,
+}
+
+pub const APT_PACKAGES: &[&str] = &["chromium", "chromium-driver", "mesa-vulkan-drivers"];
+
+pub fn run(scope: Scope) -> Res {
+    let mut st = util::Stages::new();
+    let r = (|| {
+        st.stage("setup: rust wasm32 target", wasm_target)?;
+        st.stage("setup: wasm-bindgen-cli", wasm_bindgen_cli)?;
+        if scope == Scope::Full {
+            st.stage("setup: wasm-pack", wasm_pack)?;
+        }
+        st.stage("setup: apt packages", apt)?;
+        st.stage("setup: npm packages", npm)
+    })();
+    st.summary();
+    r
+}
+
+fn wasm_target() -> Res {
+    let installed =
+        output(&mut cmd("rustup", &["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        println!("wasm32-unknown-unknown: already installed");
+        return Ok(());
+    }
+    sh(&mut cmd(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+    ))
+}
+
+/// The `wasm-bindgen` version the workspace resolves to: Cargo.lock first, else the `=X` pin in
+/// the workspace Cargo.toml.
+pub fn wasm_bindgen_version() -> Result<String, String> {
+    let root = util::root();
+    if let Ok(lock) = fs::read_to_string(root.join("Cargo.lock")) {
+        let mut lines = lock.lines();
+        while let Some(l) = lines.next() {
+            if l.trim() == "name = \"wasm-bindgen\"" {
+                if let Some(v) = lines
+                    .next()
+                    .and_then(|v| v.trim().strip_prefix("version = "))
+                {
+                    return Ok(v.trim_matches('"').to_string());
+                }
+            }
+        }
+    }
+    let toml = fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    toml.lines()
+        .find_map(|l| l.trim().strip_prefix("wasm-bindgen = \"="))
+        .map(|v| v.trim_end_matches('"').to_string())
+        .ok_or_else(|| "no wasm-bindgen version in Cargo.lock or the workspace Cargo.toml".into())
+}
+
+fn wasm_bindgen_cli() -> Res {
+    let want = wasm_bindgen_version()?;
+    let have_ver = |p: &str| output(Command::new(p).arg("--version")).unwrap_or_default();
+    let cli = have_ver("wasm-bindgen");
+    let runner = have_ver("wasm-bindgen-test-runner");
+    // Both print e.g. "wasm-bindgen 0.2.130"; the runner must match the lib as well as the cli.
+    let ok = |s: &str| s.split_whitespace().nth(1) == Some(want.as_str());
+    if ok(&cli) && ok(&runner) {
+        println!("wasm-bindgen-cli {want}: already installed");
+        return Ok(());
+    }
+    println!(
+        "wasm-bindgen-cli: have `{}`, need {want} (~2.5 min to build)",
+        cli.trim()
+    );
+    sh(&mut cmd(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &want, "--force"],
+    ))
+}
+
+fn wasm_pack() -> Res {
+    if have("wasm-pack") {
+        println!("wasm-pack: already installed");
+        return Ok(());
+    }
+    sh(&mut cmd("cargo", &["install", "wasm-pack"]))
+}
+
+fn apt() -> Res {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| {
+            let s = output(&mut cmd("dpkg-query", &["-W", "-f=${Status}", p])).unwrap_or_default();
+            !s.contains("install ok installed")
+        })
+        .collect();
+    if missing.is_empty() {
+        println!("apt: {} already installed", APT_PACKAGES.join(", "));
+        return Ok(());
+    }
+    let root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut c = if root {
+            cmd("apt-get", &[])
+        } else {
+            cmd("sudo", &["apt-get"])
+        };
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        sh(&mut c)
+    };
+    apt(&["update", "-q"])?;
+    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    args.extend(&missing);
+    apt(&args)
+}
+
+/// `npm ci` (or `npm install` without a lock file) in web/ and www/ when they have a package.json
+/// and node_modules is older than the manifest.
+fn npm() -> Res {
+    for dir in ["web", "www"] {
+        let d = util::root().join(dir);
+        let manifest = d.join("package.json");
+        if !manifest.exists() {
+            println!("{dir}/: no package.json yet, skipping npm install");
+            continue;
+        }
+        let lock = d.join("package-lock.json");
+        let stamp = d.join("node_modules/.package-lock.json");
+        let mtime = |p: &std::path::Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+        let newest_input = [mtime(&manifest), mtime(&lock)].into_iter().flatten().max();
+        if let (Some(s), Some(i)) = (mtime(&stamp), newest_input) {
+            if s >= i {
+                println!("{dir}/: node_modules up to date");
+                continue;
+            }
+        }
+        let sub = if lock.exists() { "ci" } else { "install" };
+        let mut c = cmd("npm", &[sub, "--no-audit", "--no-fund"]);
+        sh(c.current_dir(&d))?;
+    }
+    Ok(())
+}
