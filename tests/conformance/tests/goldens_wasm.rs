@@ -14,3 +14,9 @@ fn goldens_cpu_wasm() {
         Err(e) => panic!("{e}"),
     }
 }
+
+#[wasm_bindgen_test]
+fn gradchecks_cpu_wasm() {
+    let n = webgrad_conformance::gradcheck::run_gradchecks(&webgrad_cpu::cpu()).unwrap_or_else(|e| panic!("{e}"));
+    console_log!("{n} composite gradient checks passed");
+}
