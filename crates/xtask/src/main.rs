@@ -16,7 +16,7 @@ commands:
   test             setup, then every test: native cargo tests, wasm tests in headless Chromium,
                    npm tests of web/ and www/   [--native] [--wasm] [--npm] [--relaxed-simd]
   serve            setup, build the wasm package, serve the playground on http://127.0.0.1:8080
-                   [--port N] [--no-build]
+                   [--port N] [--no-build] [--dir FOLDER]
   bench [args..]   run the benchmarks (webgrad-bench) with args
   ci               what .ci/run calls: `test` (plus the relaxed-simd wasm run)";
 

@@ -7,6 +7,9 @@ use crate::util::{self, cmd, sh, Res};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+static SITE: OnceLock<PathBuf> = OnceLock::new();
 
 pub fn run(args: &[String]) -> Res {
     let mut port: u16 = std::env::var("PORT")
@@ -24,6 +27,10 @@ pub fn run(args: &[String]) -> Res {
                     .ok_or("--port needs a number")?
             }
             "--no-build" => build = false,
+            "--dir" => {
+                let d = it.next().ok_or("--dir needs a folder")?;
+                let _ = SITE.set(std::fs::canonicalize(d).map_err(|e| format!("--dir {d}: {e}"))?);
+            }
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -70,10 +77,11 @@ pub fn build_wasm() -> Res {
 fn mounts() -> Vec<(&'static str, PathBuf)> {
     let root = util::root();
     let dist = root.join("www/dist");
-    let site = if dist.join("index.html").exists() {
-        dist
-    } else {
-        root.join("www")
+    // `--dir` overrides the site folder (www/dist when built, else www/).
+    let site = match SITE.get() {
+        Some(d) => d.clone(),
+        None if dist.join("index.html").exists() => dist,
+        None => root.join("www"),
     };
     vec![("/pkg/", root.join("web/pkg")), ("/", site)]
 }
