@@ -197,3 +197,23 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mime_types() {
+        assert_eq!(mime(Path::new("a/b.wasm")), "application/wasm");
+        assert!(mime(Path::new("m.js")).starts_with("text/javascript"));
+        assert!(mime(Path::new("index.html")).starts_with("text/html"));
+    }
+
+    #[test]
+    fn decoding_and_traversal() {
+        assert_eq!(percent_decode("/sp%20ace/%2e%2e"), "/sp ace/..");
+        assert_eq!(percent_decode("/bad%zz%"), "/bad%zz%");
+        assert_eq!(resolve("/../Cargo.toml"), None);
+        assert_eq!(resolve("/pkg/../../Cargo.toml"), None);
+    }
+}

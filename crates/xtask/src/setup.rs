@@ -12,7 +12,14 @@ pub enum Scope {
     Test,
 }
 
-pub const APT_PACKAGES: &[&str] = &["chromium", "chromium-driver", "mesa-vulkan-drivers"];
+/// Headless browser tests (chromium + chromedriver, with fonts for screenshots) and native
+/// Vulkan through lavapipe for wgpu tests without a GPU.
+pub const APT_PACKAGES: &[&str] = &[
+    "chromium",
+    "chromium-driver",
+    "fonts-liberation",
+    "mesa-vulkan-drivers",
+];
 
 pub fn run(scope: Scope) -> Res {
     let mut st = util::Stages::new();
@@ -152,4 +159,13 @@ fn npm() -> Res {
         sh(c.current_dir(&d))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wasm_bindgen_version_is_pinned() {
+        let v = super::wasm_bindgen_version().unwrap();
+        assert!(v.starts_with("0.2."), "{v}");
+    }
 }

@@ -33,6 +33,9 @@ impl Opts {
 }
 
 /// Rustflags for the wasm32 builds: simd128 always (the CPU backend's fast path).
+/// Crates whose tests also run as wasm in headless Chromium.
+pub const WASM_TEST_PACKAGES: &[&str] = &["webgrad-conformance"];
+
 pub const WASM_SIMD: &str = "-C target-feature=+simd128";
 pub const WASM_RELAXED: &str = "-C target-feature=+simd128,+relaxed-simd";
 
@@ -84,15 +87,11 @@ pub fn browser_env(c: &mut Command) -> &mut Command {
 fn wasm(rustflags: &str) -> Res {
     let mut c = cmd(
         "cargo",
-        &[
-            "test",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "webgrad-conformance",
-            "--release",
-        ],
+        &["test", "--target", "wasm32-unknown-unknown", "--release"],
     );
+    for p in WASM_TEST_PACKAGES {
+        c.args(["-p", p]);
+    }
     c.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", rustflags);
     sh(browser_env(&mut c))
 }
