@@ -1,0 +1,63 @@
+//! The device new tensors are created on, and what this build of the engine can do.
+use crate::JsResult;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use webgrad_core::Device;
+
+thread_local! {
+    static CURRENT: RefCell<Device> = RefCell::new(webgrad_cpu::cpu());
+}
+
+pub(crate) fn current_device() -> Device {
+    CURRENT.with(|d| d.borrow().clone())
+}
+
+/// Choose the device for new tensors: "cpu" (always available). Tensors made before keep theirs.
+#[wasm_bindgen(js_name = setDevice)]
+pub fn set_device(kind: &str) -> JsResult<String> {
+    let device = match kind {
+        "cpu" => webgrad_cpu::cpu(),
+        other => return Err(JsError::new(&format!("device: {other:?} is not available in this build (available: \"cpu\")"))),
+    };
+    let name = device.name();
+    CURRENT.with(|d| *d.borrow_mut() = device);
+    Ok(name)
+}
+
+/// Name of the device new tensors are created on, e.g. "cpu (wasm simd128)".
+#[wasm_bindgen(js_name = deviceName)]
+pub fn device_name() -> String {
+    current_device().name()
+}
+
+/// Which wasm build this is: "relaxed-simd", "simd128" or "plain".
+#[wasm_bindgen(js_name = buildFlavor)]
+pub fn build_flavor() -> String {
+    if cfg!(target_feature = "relaxed-simd") {
+        "relaxed-simd"
+    } else if cfg!(target_feature = "simd128") {
+        "simd128"
+    } else {
+        "plain"
+    }
+    .to_string()
+}
+
+/// The engine's version (the crate version of webgrad-wasm).
+#[wasm_bindgen(js_name = engineVersion)]
+pub fn engine_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Bytes of linear memory the wasm instance holds (it only grows; used by memory tests).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) * 65_536) as f64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}

@@ -1,0 +1,40 @@
+//! webgrad-wasm: wasm-bindgen bindings over the engine, and nothing else. Every binding converts
+//! its arguments, calls one engine function and converts the result; every engine `Error` becomes
+//! a JavaScript `Error` carrying the engine's message. Bulk numbers cross as typed arrays (one
+//! memcpy each way). Objects are freed by `free()` or, when built with `wasm-bindgen --weak-refs`,
+//! by the JS garbage collector.
+mod device;
+mod tensor;
+
+pub use device::*;
+pub use tensor::WasmTensor;
+
+use wasm_bindgen::prelude::*;
+
+/// Runs once when the module is instantiated: Rust panics print their message to the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// An engine error as a JavaScript `Error` with the engine's message.
+pub(crate) fn js_err(e: webgrad_core::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+pub(crate) type JsResult<T> = Result<T, JsError>;
+
+/// Largest tensor the bindings accept (elements). Larger requests are refused with an error
+/// instead of failing an allocation, which would abort the whole wasm instance.
+pub(crate) const MAX_ELEMENTS: usize = 1 << 28;
+
+/// A shape from JavaScript, checked so that no later step can overflow or over-allocate.
+pub(crate) fn shape_arg(op: &str, shape: &[u32]) -> JsResult<Vec<usize>> {
+    let mut n: usize = 1;
+    for &d in shape {
+        n = n.checked_mul(d as usize).filter(|&n| n <= MAX_ELEMENTS).ok_or_else(|| {
+            JsError::new(&format!("{op}: shape {shape:?} has more than {MAX_ELEMENTS} elements"))
+        })?;
+    }
+    Ok(shape.iter().map(|&d| d as usize).collect())
+}

@@ -1,0 +1,172 @@
+// The page ↔ engine protocol. The same `Host` runs inside the training worker or, without a
+// worker, on the page itself; the page talks to it through a `Client` either way, so the API is
+// the same async one in both cases.
+//
+//   page → host   { id, cmd, args }            a call; `transfer` lists buffers moved, not copied
+//   page → host   { id, cmd: '$cancel' }       cancel the running call `id`
+//   host → page   { id, event }                progress of call `id` (any number of times)
+//   host → page   { id, ok: true, result }     the call finished
+//   host → page   { id, ok: false, error }     it failed; `error` is the engine's message
+
+export interface Request {
+  id: number;
+  cmd: string;
+  args?: unknown;
+}
+export type Reply =
+  | { id: number; event: unknown }
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string; cancelled?: boolean };
+
+/** What a command handler gets besides its arguments. */
+export interface CallContext {
+  /** Send a progress event for this call (its buffers are transferred). */
+  emit(event: unknown, transfer?: Transferable[]): void;
+  /** True once the page has asked to cancel this call. */
+  readonly cancelled: boolean;
+  /** Buffers to move (not copy) with the result. */
+  transfer(...buffers: Transferable[]): void;
+}
+
+export type Handler = (args: any, ctx: CallContext) => unknown | Promise<unknown>;
+
+/** Thrown (and reported with `cancelled: true`) when a call stops because it was cancelled. */
+export class CancelledError extends Error {
+  constructor() {
+    super('webgrad: cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Runs handlers for requests that arrive through `post`-style messaging. */
+export class Host {
+  private readonly running = new Map<number, { cancelled: boolean }>();
+
+  constructor(
+    private readonly handlers: Record<string, Handler>,
+    private readonly send: (reply: Reply, transfer: Transferable[]) => void,
+  ) {}
+
+  async receive(req: Request): Promise<void> {
+    if (req.cmd === '$cancel') {
+      const r = this.running.get(req.id);
+      if (r) r.cancelled = true;
+      return;
+    }
+    const state = { cancelled: false };
+    this.running.set(req.id, state);
+    const moved: Transferable[] = [];
+    const ctx: CallContext = {
+      emit: (event, transfer = []) => this.send({ id: req.id, event }, transfer),
+      get cancelled() {
+        return state.cancelled;
+      },
+      transfer: (...b) => moved.push(...b),
+    };
+    try {
+      const handler = this.handlers[req.cmd];
+      if (!handler) throw new Error(`webgrad: unknown command ${JSON.stringify(req.cmd)}`);
+      const result = await handler(req.args, ctx);
+      this.send({ id: req.id, ok: true, result }, moved);
+    } catch (e) {
+      const cancelled = e instanceof CancelledError;
+      this.send({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), cancelled }, []);
+    } finally {
+      this.running.delete(req.id);
+    }
+  }
+}
+
+export interface CallOptions {
+  transfer?: Transferable[];
+  onEvent?: (event: any) => void;
+  signal?: AbortSignal;
+}
+
+/** A transport: where requests go and where replies come from. */
+export interface Port {
+  post(req: Request, transfer: Transferable[]): void;
+  onReply(handler: (reply: Reply) => void): void;
+  close(): void;
+}
+
+export class Client {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; onEvent?: (e: unknown) => void }>();
+
+  constructor(private readonly port: Port) {
+    port.onReply((r) => this.reply(r));
+  }
+
+  call<T = unknown>(cmd: string, args?: unknown, opts: CallOptions = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(new CancelledError());
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent: opts.onEvent });
+      opts.signal?.addEventListener('abort', () => this.port.post({ id, cmd: '$cancel' }, []), { once: true });
+      this.port.post({ id, cmd, args }, opts.transfer ?? []);
+    });
+  }
+
+  private reply(r: Reply): void {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    if ('event' in r) {
+      p.onEvent?.(r.event);
+      return;
+    }
+    this.pending.delete(r.id);
+    if (r.ok) p.resolve(r.result);
+    else p.reject(r.cancelled ? new CancelledError() : new Error(r.error));
+  }
+
+  /** Reject every pending call (the worker died or was terminated). */
+  failAll(message: string): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new Error(message));
+    }
+  }
+
+  close(): void {
+    this.failAll('webgrad: the engine was closed');
+    this.port.close();
+  }
+}
+
+/** A host on this thread: replies arrive asynchronously, as they would from a worker. */
+export function inlinePort(handlers: Record<string, Handler>): Port {
+  let deliver: (r: Reply) => void = () => {};
+  const host = new Host(handlers, (reply) => queueMicrotask(() => deliver(reply)));
+  return {
+    post: (req) => void host.receive(req),
+    onReply: (h) => (deliver = h),
+    close: () => {},
+  };
+}
+
+/** A host in a dedicated worker. */
+export function workerPort(worker: Worker, onCrash: (message: string) => void): Port {
+  return {
+    post: (req, transfer) => worker.postMessage(req, transfer),
+    onReply: (h) => {
+      worker.onmessage = (e: MessageEvent<Reply>) => h(e.data);
+      worker.onerror = (e) => onCrash(`webgrad: the training worker failed: ${e.message}`);
+      worker.onmessageerror = () => onCrash('webgrad: a message from the training worker could not be read');
+    },
+    close: () => worker.terminate(),
+  };
+}
+
+/** Let the event loop run (to receive a cancel message) without setTimeout's 4 ms clamping. */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}

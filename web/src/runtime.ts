@@ -1,0 +1,95 @@
+// `init()`: load the engine on this page, choose the device, and start the training worker.
+import { loadEngine, type WasmSource } from './engine.js';
+import { detectWasmFeatures, detectWebGpu, type Flavor, type WasmFeatures, type WebGpuInfo } from './features.js';
+import { Client, inlinePort, workerPort } from './rpc.js';
+import { hostHandlers, type HostInitArgs, type HostInitResult } from './host.js';
+
+export type DeviceKind = 'auto' | 'webgpu' | 'cpu';
+
+export interface InitOptions {
+  /** 'auto' (default): WebGPU when the browser has an adapter and the engine supports it, else CPU. */
+  device?: DeviceKind;
+  /** Which wasm build to load; 'auto' (default) picks the fastest one this browser validates. */
+  flavor?: Flavor | 'auto';
+  /** The wasm itself (bytes, a compiled module or a URL), instead of the package's file. */
+  wasm?: WasmSource;
+  /** Train in a dedicated Web Worker (default: true wherever `Worker` exists). */
+  worker?: boolean;
+}
+
+export interface DeviceInfo {
+  /** The device the engine computes on. */
+  device: 'cpu' | 'webgpu';
+  /** The engine's own name for it, e.g. "cpu (wasm simd128)". */
+  name: string;
+  /** The wasm build in use. */
+  flavor: Flavor;
+  /** What this browser's WebAssembly supports. */
+  wasmFeatures: WasmFeatures;
+  /** Whether WebGPU is there, and the adapter. */
+  webgpu: WebGpuInfo;
+  /** True when training runs in a Web Worker. */
+  worker: boolean;
+  /** The engine version. */
+  version: string;
+}
+
+interface Runtime {
+  info: DeviceInfo;
+  client: Client;
+}
+
+let runtime: Promise<Runtime> | null = null;
+let current: Runtime | null = null;
+
+function makeWorker(): Worker {
+  // The literal `new Worker(new URL(…), { type: 'module' })` is what Vite and webpack look for.
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'webgrad' });
+}
+
+/** Load the engine and pick the device. Call once (later calls return the first result). */
+export function init(opts: InitOptions = {}): Promise<DeviceInfo> {
+  runtime ??= (async () => {
+    const loaded = await loadEngine({ flavor: opts.flavor, wasm: opts.wasm });
+    const device = opts.device ?? 'auto';
+    const webgpu = await detectWebGpu();
+    const useWorker = opts.worker ?? typeof Worker !== 'undefined';
+    let client: Client;
+    if (useWorker) {
+      const worker = makeWorker();
+      client = new Client(workerPort(worker, (msg) => client.failAll(msg)));
+    } else {
+      client = new Client(inlinePort(hostHandlers()));
+    }
+    const args: HostInitArgs = { module: loaded.module, device, inline: !useWorker };
+    const res = await client.call<HostInitResult>('init', args);
+    // The page's own engine (for tensor ops) uses the same device kind as the host.
+    if (useWorker) loaded.raw.setDevice(res.device);
+    current = {
+      client,
+      info: {
+        device: res.device,
+        name: res.name,
+        flavor: loaded.flavor,
+        wasmFeatures: detectWasmFeatures(),
+        webgpu,
+        worker: useWorker,
+        version: loaded.raw.engineVersion(),
+      },
+    };
+    return current;
+  })();
+  runtime.catch(() => (runtime = null));
+  return runtime.then((r) => r.info);
+}
+
+/** What `init()` chose. Throws before `init()` has finished. */
+export function deviceInfo(): DeviceInfo {
+  return runtimeNow().info;
+}
+
+/** @internal the client talking to the engine host (worker or inline). */
+export function runtimeNow(): Runtime {
+  if (!current) throw new Error('webgrad: not initialised; `await webgrad.init()` first');
+  return current;
+}

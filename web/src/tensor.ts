@@ -1,0 +1,343 @@
+// NumPy-style tensors on the page's own engine instance. Every op returns a new Tensor; nothing
+// needs `dispose()` (the garbage collector frees engine memory through wasm-bindgen's weak refs),
+// but `dispose()` frees it at once.
+import { engine, type RawTensor } from './engine.js';
+
+export type DType = 'float32' | 'int32';
+export type Shape = readonly number[];
+/** Nested arrays of numbers, e.g. [[1, 2], [3, 4]]. */
+export type NestedArray = number | NestedArray[];
+export type TensorLike = Tensor | NestedArray | Float32Array | Int32Array | ArrayLike<number>;
+/** One axis, several axes, or null/undefined for all of them. */
+export type Axes = number | readonly number[] | null | undefined;
+
+const DTYPE_FROM_RAW: Record<string, DType> = { f32: 'float32', i32: 'int32' };
+
+function inferShape(v: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = v;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  return shape;
+}
+
+function flatten(v: NestedArray, shape: number[], depth: number, out: number[]): void {
+  if (depth === shape.length) {
+    if (typeof v !== 'number') throw new Error(`tensor: expected a number at depth ${depth}, got ${typeof v}`);
+    out.push(v);
+    return;
+  }
+  if (!Array.isArray(v) || v.length !== shape[depth]) {
+    throw new Error(`tensor: ragged nested array (expected length ${shape[depth]} at depth ${depth}, shape ${JSON.stringify(shape)})`);
+  }
+  for (const x of v) flatten(x, shape, depth + 1, out);
+}
+
+function checkShape(shape: Shape, op: string): number[] {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) throw new Error(`${op}: bad dimension ${d} in shape ${JSON.stringify(shape)}`);
+  }
+  return [...shape];
+}
+
+function axesArg(axes: Axes): Int32Array | undefined {
+  if (axes === null || axes === undefined) return undefined;
+  return Int32Array.from(typeof axes === 'number' ? [axes] : axes);
+}
+
+function unflatten(data: ArrayLike<number>, shape: readonly number[]): NestedArray {
+  if (shape.length === 0) return data[0];
+  const build = (offset: number, dim: number): NestedArray[] => {
+    const n = shape[dim];
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const out: NestedArray[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(dim === shape.length - 1 ? data[offset + i] : build(offset + i * stride, dim + 1));
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+export class Tensor {
+  /** @internal the engine's tensor */
+  readonly raw: RawTensor;
+
+  /** @internal wrap an engine tensor; use `tensor()` and the factories instead. */
+  constructor(raw: RawTensor) {
+    this.raw = raw;
+  }
+
+  get shape(): number[] {
+    return Array.from(this.raw.shape);
+  }
+  get rank(): number {
+    return this.raw.rank;
+  }
+  get size(): number {
+    return this.raw.size;
+  }
+  get dtype(): DType {
+    return DTYPE_FROM_RAW[this.raw.dtype] ?? 'float32';
+  }
+  /** The device the tensor lives on, e.g. "cpu (wasm simd128)". */
+  get device(): string {
+    return this.raw.device;
+  }
+
+  // ---- readback --------------------------------------------------------------------------
+  /** The values in row-major order (a fresh typed array). */
+  dataSync(): Float32Array | Int32Array {
+    return this.dtype === 'int32' ? this.raw.toI32() : this.raw.toF32();
+  }
+  /** The values in row-major order; async so that GPU tensors can read back without blocking. */
+  async data(): Promise<Float32Array | Int32Array> {
+    return this.dataSync();
+  }
+  /** The values as nested arrays. */
+  arraySync(): NestedArray {
+    return unflatten(this.dataSync(), this.shape);
+  }
+  async array(): Promise<NestedArray> {
+    return this.arraySync();
+  }
+  /** The value of a one-element tensor. */
+  item(): number {
+    return this.raw.item();
+  }
+  toString(): string {
+    return this.raw.toString();
+  }
+
+  // ---- elementwise -----------------------------------------------------------------------
+  private bin(other: TensorLike | number, op: (a: RawTensor, b: RawTensor) => RawTensor): Tensor {
+    const b = asTensor(other);
+    return new Tensor(op(this.raw, b.raw));
+  }
+  add(o: TensorLike | number): Tensor {
+    return typeof o === 'number' ? new Tensor(this.raw.addScalar(o)) : this.bin(o, (a, b) => a.add(b));
+  }
+  sub(o: TensorLike | number): Tensor {
+    return typeof o === 'number' ? new Tensor(this.raw.addScalar(-o)) : this.bin(o, (a, b) => a.sub(b));
+  }
+  mul(o: TensorLike | number): Tensor {
+    return typeof o === 'number' ? new Tensor(this.raw.mulScalar(o)) : this.bin(o, (a, b) => a.mul(b));
+  }
+  div(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.div(b));
+  }
+  pow(o: TensorLike | number): Tensor {
+    return typeof o === 'number' ? new Tensor(this.raw.powScalar(o)) : this.bin(o, (a, b) => a.pow(b));
+  }
+  maximum(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.maximum(b));
+  }
+  minimum(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.minimum(b));
+  }
+  /** Comparisons give 1 or 0 as float32. */
+  equal(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.eq(b));
+  }
+  notEqual(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.ne(b));
+  }
+  less(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.lt(b));
+  }
+  lessEqual(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.le(b));
+  }
+  greater(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.gt(b));
+  }
+  greaterEqual(o: TensorLike | number): Tensor {
+    return this.bin(o, (a, b) => a.ge(b));
+  }
+  /** Matrix product with broadcast batch dimensions: [..., M, K] @ [..., K, N]. */
+  matmul(o: TensorLike): Tensor {
+    return this.bin(o, (a, b) => a.matmul(b));
+  }
+
+  neg(): Tensor { return new Tensor(this.raw.neg()); }
+  exp(): Tensor { return new Tensor(this.raw.exp()); }
+  log(): Tensor { return new Tensor(this.raw.log()); }
+  sqrt(): Tensor { return new Tensor(this.raw.sqrt()); }
+  abs(): Tensor { return new Tensor(this.raw.abs()); }
+  relu(): Tensor { return new Tensor(this.raw.relu()); }
+  sigmoid(): Tensor { return new Tensor(this.raw.sigmoid()); }
+  tanh(): Tensor { return new Tensor(this.raw.tanh()); }
+  sin(): Tensor { return new Tensor(this.raw.sin()); }
+  cos(): Tensor { return new Tensor(this.raw.cos()); }
+  erf(): Tensor { return new Tensor(this.raw.erf()); }
+  reciprocal(): Tensor { return new Tensor(this.raw.recip()); }
+  sign(): Tensor { return new Tensor(this.raw.sign()); }
+  square(): Tensor { return new Tensor(this.raw.square()); }
+  gelu(): Tensor { return new Tensor(this.raw.gelu()); }
+  leakyRelu(slope = 0.01): Tensor { return new Tensor(this.raw.leakyRelu(slope)); }
+  clip(min: number, max: number): Tensor { return new Tensor(this.raw.clamp(min, max)); }
+  softmax(axis = -1): Tensor { return new Tensor(this.raw.softmax(axis)); }
+  logSoftmax(axis = -1): Tensor { return new Tensor(this.raw.logSoftmax(axis)); }
+  cast(dtype: DType): Tensor { return new Tensor(this.raw.cast(dtype)); }
+
+  // ---- reductions ------------------------------------------------------------------------
+  sum(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.sum(axesArg(axes), keepDims)); }
+  mean(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.mean(axesArg(axes), keepDims)); }
+  max(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.max(axesArg(axes), keepDims)); }
+  min(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.min(axesArg(axes), keepDims)); }
+  /** Variance; `correction` 1 (the default, as in PyTorch) divides by n - 1. */
+  variance(axes?: Axes, keepDims = false, correction = 1): Tensor {
+    return new Tensor(this.raw.var(axesArg(axes), keepDims, correction));
+  }
+  logSumExp(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.logsumexp(axesArg(axes), keepDims)); }
+  /** Indices (int32) of the largest values along `axis`. */
+  argMax(axis = -1, keepDims = false): Tensor { return new Tensor(this.raw.argmax(axis, keepDims)); }
+  argMin(axis = -1, keepDims = false): Tensor { return new Tensor(this.raw.argmin(axis, keepDims)); }
+
+  // ---- shapes ----------------------------------------------------------------------------
+  /** New shape; one entry may be -1. */
+  reshape(shape: Shape): Tensor {
+    return new Tensor(this.raw.reshape(Int32Array.from(shape)));
+  }
+  /** Reverse the axes, or permute them by `perm`. */
+  transpose(perm?: readonly number[]): Tensor {
+    const p = perm ?? [...Array(this.rank).keys()].reverse();
+    return new Tensor(this.raw.permute(Uint32Array.from(p)));
+  }
+  /** Swap two axes. */
+  swapAxes(a: number, b: number): Tensor { return new Tensor(this.raw.transpose(a, b)); }
+  broadcastTo(shape: Shape): Tensor { return new Tensor(this.raw.broadcastTo(Uint32Array.from(checkShape(shape, 'broadcastTo')))); }
+  /** Elements `start..start+length` along `axis`. */
+  slice(axis: number, start: number, length: number): Tensor { return new Tensor(this.raw.narrow(axis, start, length)); }
+  expandDims(axis = 0): Tensor { return new Tensor(this.raw.unsqueeze(axis)); }
+  /** Flatten the axes from `startAxis` (default 0: everything) into one. */
+  flatten(startAxis = 0): Tensor {
+    return startAxis === 0 ? this.reshape([-1]) : new Tensor(this.raw.flattenFrom(startAxis));
+  }
+  /** Entries along `axis` picked by int32 indices. */
+  gather(indices: TensorLike, axis = 0): Tensor {
+    return new Tensor(this.raw.indexSelect(axis, asTensor(indices, 'int32').raw));
+  }
+  /** One-hot encoding of int32 class indices. */
+  oneHot(numClasses: number): Tensor { return new Tensor(this.raw.oneHot(numClasses)); }
+
+  // ---- convolution (NCHW) ----------------------------------------------------------------
+  conv2d(weight: TensorLike, bias?: TensorLike | null, opts: { stride?: number | [number, number]; padding?: number | [number, number] } = {}): Tensor {
+    const b = bias === undefined || bias === null ? undefined : asTensor(bias).raw.clone();
+    return new Tensor(this.raw.conv2d(asTensor(weight).raw, b, pair(opts.stride ?? 1), pair(opts.padding ?? 0)));
+  }
+  maxPool2d(kernel: number | [number, number], opts: { stride?: number | [number, number]; padding?: number | [number, number] } = {}): Tensor {
+    return new Tensor(this.raw.maxPool2d(pair(kernel), pair(opts.stride ?? kernel), pair(opts.padding ?? 0)));
+  }
+  avgPool2d(kernel: number | [number, number], opts: { stride?: number | [number, number]; padding?: number | [number, number] } = {}): Tensor {
+    return new Tensor(this.raw.avgPool2d(pair(kernel), pair(opts.stride ?? kernel), pair(opts.padding ?? 0)));
+  }
+
+  // ---- autograd --------------------------------------------------------------------------
+  get requiresGrad(): boolean { return this.raw.requiresGrad; }
+  set requiresGrad(on: boolean) { this.raw.requiresGrad = on; }
+  /** Mark as a parameter whose gradient `backward()` accumulates; returns this. */
+  requireGrad(on = true): this { this.raw.requiresGrad = on; return this; }
+  /** Gradients of this scalar with respect to every tensor that requires them. */
+  backward(): void { this.raw.backward(); }
+  /** The gradient accumulated by `backward()`, or null. */
+  get grad(): Tensor | null {
+    const g = this.raw.grad;
+    return g ? new Tensor(g) : null;
+  }
+  zeroGrad(): void { this.raw.zeroGrad(); }
+  /** Same values, cut from the autograd graph. */
+  detach(): Tensor { return new Tensor(this.raw.detach()); }
+  /** A second handle on the same values (cheap: storage is shared). */
+  clone(): Tensor { return new Tensor(this.raw.clone()); }
+
+  /** Free the engine memory now. Optional: the garbage collector frees it otherwise. */
+  dispose(): void {
+    this.raw.free();
+  }
+}
+
+function pair(v: number | readonly number[]): Uint32Array {
+  const p = typeof v === 'number' ? [v, v] : v;
+  return Uint32Array.from(p);
+}
+
+/** A tensor from numbers, nested arrays or typed arrays. `shape` defaults to the array's own. */
+export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+  if (values instanceof Tensor) return dtype && dtype !== values.dtype ? values.cast(dtype) : values;
+  const e = engine();
+  let flat: Float32Array | Int32Array | ArrayLike<number>;
+  let inferred: number[];
+  if (typeof values === 'number') {
+    flat = [values];
+    inferred = [];
+  } else if (Array.isArray(values)) {
+    inferred = inferShape(values);
+    const out: number[] = [];
+    flatten(values, inferred, 0, out);
+    flat = out;
+  } else {
+    flat = values as ArrayLike<number>;
+    inferred = [flat.length];
+  }
+  const s = Uint32Array.from(checkShape(shape ?? inferred, 'tensor'));
+  const kind = dtype ?? (flat instanceof Int32Array ? 'int32' : 'float32');
+  if (kind === 'int32') {
+    return new Tensor(e.Tensor.fromI32(flat instanceof Int32Array ? flat : Int32Array.from(flat), s));
+  }
+  return new Tensor(e.Tensor.fromF32(flat instanceof Float32Array ? flat : Float32Array.from(flat), s));
+}
+
+/** `x` itself when it is a Tensor, else a new tensor of its values. */
+export function asTensor(x: TensorLike | number, dtype?: DType): Tensor {
+  return x instanceof Tensor ? x : tensor(x, undefined, dtype);
+}
+
+export function zeros(shape: Shape): Tensor {
+  return new Tensor(engine().Tensor.zeros(Uint32Array.from(checkShape(shape, 'zeros'))));
+}
+export function ones(shape: Shape): Tensor {
+  return new Tensor(engine().Tensor.ones(Uint32Array.from(checkShape(shape, 'ones'))));
+}
+export function full(shape: Shape, value: number): Tensor {
+  return new Tensor(engine().Tensor.full(value, Uint32Array.from(checkShape(shape, 'full'))));
+}
+export function scalar(value: number): Tensor {
+  return new Tensor(engine().Tensor.scalar(value));
+}
+/** 0, 1, …, n-1 (float32). */
+export function arange(n: number): Tensor {
+  return new Tensor(engine().Tensor.arange(n));
+}
+/** Normal samples from the engine's seeded generator (the same seed gives the same values). */
+export function randomNormal(shape: Shape, opts: { mean?: number; std?: number; seed?: number } = {}): Tensor {
+  const s = Uint32Array.from(checkShape(shape, 'randomNormal'));
+  return new Tensor(engine().Tensor.randNormal(s, opts.mean ?? 0, opts.std ?? 1, BigInt(opts.seed ?? 0)));
+}
+/** Uniform samples in [min, max) from the engine's seeded generator. */
+export function randomUniform(shape: Shape, opts: { min?: number; max?: number; seed?: number } = {}): Tensor {
+  const s = Uint32Array.from(checkShape(shape, 'randomUniform'));
+  return new Tensor(engine().Tensor.randUniform(s, opts.min ?? 0, opts.max ?? 1, BigInt(opts.seed ?? 0)));
+}
+export function matmul(a: TensorLike, b: TensorLike): Tensor {
+  return asTensor(a).matmul(b);
+}
+/** Join tensors along an existing axis. */
+export function concat(parts: readonly TensorLike[], axis = 0): Tensor {
+  return new Tensor(engine().Tensor.concat(parts.map((p) => asTensor(p).raw.clone()), axis));
+}
+/** Join tensors of one shape along a new axis. */
+export function stack(parts: readonly TensorLike[], axis = 0): Tensor {
+  return new Tensor(engine().Tensor.stack(parts.map((p) => asTensor(p).raw.clone()), axis));
+}
+/** `cond != 0 ? a : b`, elementwise with broadcasting. */
+export function where(cond: TensorLike, a: TensorLike | number, b: TensorLike | number): Tensor {
+  return new Tensor(engine().Tensor.where(asTensor(cond).raw, asTensor(a).raw, asTensor(b).raw));
+}
+/** Run `fn` without recording operations for autograd. */
+export function noGrad<T>(fn: () => T): T {
+  return engine().noGrad(fn) as T;
+}
