@@ -1,0 +1,146 @@
+// The one place the playground talks to the engine. Every view goes through this adapter, so the
+// engine's API can change without touching them.
+//
+// TEMPORARY: until the webgrad package can build and step a model, `buildModel` returns the
+// in-page JavaScript MLP from stub.ts. The adapter's types below are what the views rely on.
+
+import type { Activation, DevicePref, Loss, Optimizer, Regularization } from './state';
+import { StubModel } from './stub';
+
+export interface ModelSpec {
+  inputs: number;
+  hidden: { units: number; activation: Activation }[];
+  outputs: number;
+  /** tanh for two-class MSE (targets ±1), softmax with cross-entropy, linear for regression. */
+  outputActivation: 'tanh' | 'softmax' | 'linear';
+  loss: Loss;
+  dropout: number;
+  batchNorm: boolean;
+  optimizer: Optimizer;
+  learningRate: number;
+  regularization: Regularization;
+  regRate: number;
+  seed: number;
+}
+
+/** Training and test sets, row-major features; targets: class index (xent) or `outputs` values. */
+export interface TrainSet {
+  trainX: Float32Array;
+  trainY: Float32Array;
+  trainN: number;
+  testX: Float32Array;
+  testY: Float32Array;
+  testN: number;
+}
+
+/** What the views draw after a training burst; fetched in one round trip. */
+export interface Snapshot {
+  trainLoss: number;
+  testLoss: number;
+  /** Model outputs (probabilities after softmax) per train / test row: [rows × outputs]. */
+  trainOut: Float32Array;
+  testOut: Float32Array;
+  /** Per layer (hidden layers, then output): activations over the grid, [cells × units]. */
+  grid: Float32Array[];
+  /** Per layer: weight [in × out] row-major, bias [out]. */
+  weights: Float32Array[];
+  biases: Float32Array[];
+}
+
+export type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
+
+export interface EngineModel {
+  /** Change optimisation settings without losing the trained weights. */
+  setHyper(h: Partial<Pick<ModelSpec, 'learningRate' | 'regularization' | 'regRate' | 'optimizer'>>): void;
+  /** `batches` optimizer steps on random mini-batches of `batchSize` training rows. */
+  train(batches: number, batchSize: number): Promise<void>;
+  snapshot(gridX: Float32Array, gridN: number): Promise<Snapshot>;
+  setWeight(layer: number, from: number, to: number, value: number): Promise<void>;
+  setBias(layer: number, unit: number, value: number): Promise<void>;
+  exportWeights(): Promise<Tensors>;
+  importWeights(t: Tensors): Promise<void>;
+  dispose(): void;
+}
+
+export interface DeviceInfo {
+  /** What runs the kernels now. */
+  active: 'webgpu' | 'cpu' | 'js';
+  /** Human-readable: adapter name or "wasm SIMD128". */
+  label: string;
+  webgpuAvailable: boolean;
+}
+
+let device: DeviceInfo = { active: 'js', label: 'JavaScript (temporary stub)', webgpuAvailable: false };
+
+/** Picks the device for `pref` ('auto' = WebGPU when the browser has an adapter). */
+export async function initDevice(pref: DevicePref): Promise<DeviceInfo> {
+  let webgpuAvailable = false;
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (gpu) {
+    try {
+      webgpuAvailable = (await gpu.requestAdapter()) != null;
+    } catch {
+      webgpuAvailable = false;
+    }
+  }
+  void pref;
+  device = { active: 'js', label: 'JavaScript (temporary stub)', webgpuAvailable };
+  return device;
+}
+
+export function deviceInfo(): DeviceInfo {
+  return device;
+}
+
+export async function buildModel(spec: ModelSpec, data: TrainSet): Promise<EngineModel> {
+  return new StubModel(spec, data);
+}
+
+// ---- safetensors ------------------------------------------------------------------------------
+// Format: 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}}
+// with optional "__metadata__" (string → string), then the raw little-endian tensor bytes.
+
+export function encodeSafetensors(t: Tensors, metadata: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  const names = Object.keys(t).sort();
+  for (const n of names) {
+    const bytes = t[n].data.length * 4;
+    header[n] = { dtype: 'F32', shape: t[n].shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + json.length) % 8 !== 0) json += ' ';
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let pos = 8 + head.length;
+  for (const n of names) {
+    const d = t[n].data;
+    const view = new DataView(out.buffer, pos, d.length * 4);
+    d.forEach((v, i) => view.setFloat32(i * 4, v, true));
+    pos += d.length * 4;
+  }
+  return out;
+}
+
+export function decodeSafetensors(bytes: Uint8Array): { tensors: Tensors; metadata: Record<string, string> } {
+  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(dv.getBigUint64(0, true));
+  if (n > bytes.length - 8) throw new Error(`safetensors: header of ${n} bytes exceeds the file`);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  const base = 8 + n;
+  const tensors: Tensors = {};
+  for (const [name, info] of Object.entries(header as Record<string, any>)) {
+    if (name === '__metadata__') continue;
+    if (info.dtype !== 'F32') throw new Error(`safetensors: ${name} is ${info.dtype}, only F32 is read`);
+    const [a, b] = info.data_offsets as [number, number];
+    if (base + b > bytes.length || b < a) throw new Error(`safetensors: ${name} lies outside the file`);
+    const data = new Float32Array((b - a) / 4);
+    for (let i = 0; i < data.length; i++) data[i] = dv.getFloat32(base + a + i * 4, true);
+    tensors[name] = { shape: info.shape, data };
+  }
+  return { tensors, metadata: header.__metadata__ ?? {} };
+}
