@@ -4,6 +4,7 @@
 // TEMPORARY: until the webgrad package can build and step a model, `buildModel` returns the
 // in-page JavaScript MLP from stub.ts. The adapter's types below are what the views rely on.
 
+import * as wg from 'webgrad';
 import type { Activation, DevicePref, Loss, Optimizer, Regularization } from './state';
 import { StubModel } from './stub';
 
@@ -70,21 +71,16 @@ export interface DeviceInfo {
   webgpuAvailable: boolean;
 }
 
-let device: DeviceInfo = { active: 'js', label: 'JavaScript (temporary stub)', webgpuAvailable: false };
+let device: DeviceInfo = { active: 'js', label: 'starting…', webgpuAvailable: false };
 
-/** Picks the device for `pref` ('auto' = WebGPU when the browser has an adapter). */
+/** Loads webgrad and picks the device for `pref` ('auto' = WebGPU when there is an adapter). */
 export async function initDevice(pref: DevicePref): Promise<DeviceInfo> {
-  let webgpuAvailable = false;
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (gpu) {
-    try {
-      webgpuAvailable = (await gpu.requestAdapter()) != null;
-    } catch {
-      webgpuAvailable = false;
-    }
-  }
-  void pref;
-  device = { active: 'js', label: 'JavaScript (temporary stub)', webgpuAvailable };
+  const info = await wg.init({ device: pref });
+  device = {
+    active: 'js', // TEMPORARY: models still train in stub.ts; webgrad reports `info.device`.
+    label: `JS stub (webgrad ${info.device}: ${info.name})`,
+    webgpuAvailable: info.webgpu.available,
+  };
   return device;
 }
 
