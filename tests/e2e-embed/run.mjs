@@ -1,0 +1,137 @@
+// End-to-end check of the npm package as an embedder sees it:
+//   1. `npm pack` web/ (built beforehand by `npm run build` there, or built here when dist/ is missing),
+//   2. a fresh Vite project in a temp dir installs the tarball (the npm registry supplies Vite),
+//   3. its page runs the README's "Embed it" example verbatim, `vite build` builds it,
+//   4. a static server on 127.0.0.1 serves dist/, headless Chromium (playwright-core, Debian's
+//      /usr/bin/chromium) opens it, and the test checks that the training loss fell.
+//
+//   node tests/e2e-embed/run.mjs [--keep]       (--keep leaves the temp project for inspection)
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const web = join(root, 'web');
+const keep = process.argv.includes('--keep');
+const t0 = Date.now();
+const log = (m) => console.log(`[e2e-embed ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+
+function sh(cmd, args, cwd) {
+  log(`$ ${cmd} ${args.join(' ')}   (in ${cwd})`);
+  return execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+}
+
+/** The first ```js block under the README heading "Embed it": the example the test runs. */
+export function readmeExample() {
+  const md = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = md.split(/^## /m).find((s) => s.startsWith('Embed it'));
+  const code = section && /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!code) throw new Error('README.md has no "## Embed it" section with a ```js block');
+  return code;
+}
+
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+function serve(dir) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(dir, path);
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+function sizes(dist) {
+  const files = readdirSync(join(dist, 'assets')).map((f) => join(dist, 'assets', f));
+  const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
+  const sum = (ext) => files.filter((f) => f.endsWith(ext)).map((f) => ({ f, raw: statSync(f).size, gz: gz(f) }));
+  for (const { f, raw, gz: g } of [...sum('.js'), ...sum('.wasm')]) {
+    log(`  ${f.slice(dist.length + 1)}: ${(raw / 1024).toFixed(1)} KiB, gzip ${(g / 1024).toFixed(1)} KiB`);
+  }
+}
+
+async function main() {
+  if (!existsSync(join(web, 'dist/index.js')) || !existsSync(join(web, 'pkg/webgrad_simd.wasm'))) {
+    sh('npm', ['run', 'build'], web);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'webgrad-e2e-'));
+  let server;
+  let browser;
+  try {
+    const tarball = sh('npm', ['pack', '--silent', '--pack-destination', tmp], web).trim().split('\n').pop();
+    log(`packed ${tarball} (${(statSync(join(tmp, tarball)).size / 1024).toFixed(0)} KiB)`);
+    const app = join(tmp, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({
+      name: 'webgrad-embed-e2e', private: true, type: 'module',
+      scripts: { build: 'vite build' },
+      dependencies: { webgrad: `file:../${tarball}` },
+      devDependencies: { vite: '^8' },
+    }, null, 2));
+    writeFileSync(join(app, 'index.html'), `<!doctype html>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>webgrad embed</title></head>
+<body><pre id="out"></pre><script type="module" src="/main.js"></script></body></html>
+`);
+    // The README example runs as written, as its own module; the entry only reports how it ended
+    // (a dynamic import settles once the module's top-level awaits are done).
+    const example = process.env.E2E_EXAMPLE ? readFileSync(process.env.E2E_EXAMPLE, 'utf8') : readmeExample();
+    writeFileSync(join(app, 'example.js'), example);
+    writeFileSync(join(app, 'main.js'),
+      "window.__done = import('./example.js').then(() => 'ok', (e) => 'error: ' + ((e && e.stack) || e));\n");
+    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app);
+    sh('npx', ['vite', 'build', '--logLevel', 'warn'], app);
+    const dist = join(app, 'dist');
+    sizes(dist);
+    server = await serve(dist);
+    const url = `http://127.0.0.1:${server.address().port}/`;
+    const { chromium } = createRequire(join(web, 'package.json'))('playwright-core');
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'],
+    });
+    const page = await browser.newPage();
+    const lines = [];
+    page.on('console', (m) => {
+      lines.push(m.text());
+      log(`  console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => log(`  pageerror: ${e.message}`));
+    await page.goto(url);
+    const result = await page.evaluate(() => window.__done);
+    if (result !== 'ok') throw new Error(`the README example failed in the browser: ${result}`);
+    check(lines);
+    log('PASS');
+  } finally {
+    await browser?.close();
+    server?.close();
+    if (keep) log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The example logs "epoch <n> loss <x>" lines: the last loss must be well below the first. */
+function check(lines) {
+  const losses = lines.map((l) => /epoch \d+ loss ([\d.eE+-]+)/.exec(l)).filter(Boolean).map((m) => Number(m[1]));
+  if (losses.length < 2) throw new Error(`expected "epoch N loss X" lines from the example, got: ${JSON.stringify(lines)}`);
+  const [first, last] = [losses[0], losses[losses.length - 1]];
+  log(`loss ${first} → ${last} over ${losses.length} epochs`);
+  if (!(last < 0.7 * first)) throw new Error(`the loss did not fall enough: ${first} → ${last}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
