@@ -1,12 +1,10 @@
 // The one place the playground talks to the engine. Every view goes through this adapter, so the
 // engine's API can change without touching them.
 //
-// TEMPORARY: until the webgrad package can build and step a model, `buildModel` returns the
-// in-page JavaScript MLP from stub.ts. The adapter's types below are what the views rely on.
+// Training runs in a Web Worker (trainer.worker.ts) that loads webgrad and builds the model from
+// webgrad tensors; this side only sends commands and receives Float32Array snapshots.
 
-import * as wg from 'webgrad';
 import type { Activation, DevicePref, Loss, Optimizer, Regularization } from './state';
-import { StubModel } from './stub';
 
 export interface ModelSpec {
   inputs: number;
@@ -71,25 +69,94 @@ export interface DeviceInfo {
   webgpuAvailable: boolean;
 }
 
-let device: DeviceInfo = { active: 'js', label: 'starting…', webgpuAvailable: false };
+let device: DeviceInfo = { active: 'cpu', label: 'starting…', webgpuAvailable: false };
 
-/** Loads webgrad and picks the device for `pref` ('auto' = WebGPU when there is an adapter). */
-export async function initDevice(pref: DevicePref): Promise<DeviceInfo> {
-  const info = await wg.init({ device: pref });
-  device = {
-    active: 'js', // TEMPORARY: models still train in stub.ts; webgrad reports `info.device`.
-    label: `JS stub (webgrad ${info.device}: ${info.name})`,
-    webgpuAvailable: info.webgpu.available,
+/** Request/response over postMessage; transferables for the typed arrays. */
+class Rpc {
+  private next = 1;
+  private pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  constructor(readonly worker: Worker) {
+    worker.onmessage = (e: MessageEvent<{ id: number; result?: unknown; error?: string }>) => {
+      const p = this.pending.get(e.data.id);
+      this.pending.delete(e.data.id);
+      if (e.data.error !== undefined) p?.reject(new Error(e.data.error));
+      else p?.resolve(e.data.result);
+    };
+    worker.onerror = (e) => this.failAll(`the training worker failed: ${e.message}`);
+  }
+  call<R>(op: string, ...args: unknown[]): Promise<R> {
+    return new Promise((resolve, reject) => {
+      const id = this.next++;
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+  failAll(msg: string) {
+    for (const p of this.pending.values()) p.reject(new Error(msg));
+    this.pending.clear();
+  }
+}
+
+let rpc: Rpc | null = null;
+
+/** Starts a fresh training worker on the device for `pref` ('auto' = WebGPU when available).
+ *  When the device can't be had, falls back to the CPU and says why in `fallback`. */
+export async function initDevice(pref: DevicePref): Promise<DeviceInfo & { fallback?: string }> {
+  const start = async (p: DevicePref) => {
+    rpc?.failAll('the device was switched');
+    rpc?.worker.terminate();
+    rpc = new Rpc(new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'webgrad-trainer' }));
+    return rpc.call<{ device: 'cpu' | 'webgpu'; name: string; flavor: string; webgpu: boolean }>('init', p);
   };
-  return device;
+  let fallback: string | undefined;
+  let info;
+  try {
+    info = await start(pref);
+  } catch (e) {
+    if (pref === 'cpu') throw e;
+    fallback = (e as Error).message;
+    info = await start('cpu');
+  }
+  device = { active: info.device, label: info.name, webgpuAvailable: info.webgpu };
+  return { ...device, fallback };
 }
 
 export function deviceInfo(): DeviceInfo {
   return device;
 }
 
+class WorkerModel implements EngineModel {
+  constructor(private rpc: Rpc) {}
+  setHyper(h: Parameters<EngineModel['setHyper']>[0]) {
+    void this.rpc.call('setHyper', h);
+  }
+  train(batches: number, batchSize: number) {
+    return this.rpc.call<void>('train', batches, batchSize);
+  }
+  snapshot(gridX: Float32Array, gridN: number) {
+    return this.rpc.call<Snapshot>('snapshot', gridX, gridN);
+  }
+  setWeight(layer: number, from: number, to: number, value: number) {
+    return this.rpc.call<void>('setWeight', layer, from, to, value);
+  }
+  setBias(layer: number, unit: number, value: number) {
+    return this.rpc.call<void>('setBias', layer, unit, value);
+  }
+  exportWeights() {
+    return this.rpc.call<Tensors>('exportWeights');
+  }
+  importWeights(t: Tensors) {
+    return this.rpc.call<void>('importWeights', t);
+  }
+  dispose() {
+    if (this.rpc === rpc) void this.rpc.call('dispose').catch(() => {});
+  }
+}
+
 export async function buildModel(spec: ModelSpec, data: TrainSet): Promise<EngineModel> {
-  return new StubModel(spec, data);
+  if (!rpc) throw new Error('the engine is not started');
+  await rpc.call('build', spec, data);
+  return new WorkerModel(rpc);
 }
 
 // ---- safetensors ------------------------------------------------------------------------------

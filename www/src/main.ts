@@ -215,9 +215,19 @@ async function rebuild(tensors?: Parameters<EngineModel['importWeights']>[0], ke
 
 async function switchDevice() {
   const tensors = await model?.exportWeights();
-  await initDevice(state.device);
-  device.update(deviceInfo(), state.device);
+  model = null;
+  await startDevice();
   await rebuild(tensors, true);
+}
+
+async function startDevice() {
+  try {
+    const info = await initDevice(state.device);
+    if (info.fallback) note(`${state.device === 'auto' ? 'WebGPU' : state.device} is not available here, so training runs on the CPU (${info.fallback}).`);
+  } catch (e) {
+    note(`The engine could not start: ${(e as Error).message}`, true);
+  }
+  device.update(deviceInfo(), state.device);
 }
 
 // ---- training loop -------------------------------------------------------------------------------
@@ -441,7 +451,7 @@ async function start() {
     note(`Some settings in the link were not understood and were reset to their defaults: ${parsed.problems.join('; ')}.`, true);
   }
   writeHash();
-  await initDevice(state.device);
+  await startDevice();
   render();
   await rebuild(tensors);
   if (tensors && saved) {

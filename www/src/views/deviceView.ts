@@ -37,7 +37,8 @@ export class DeviceView {
     this.select.value = pref;
     (this.select.options[1] as HTMLOptionElement).disabled = !info.webgpuAvailable;
     this.dot.className = `device-dot ${info.active}`;
-    this.name.textContent = info.active === 'webgpu' ? `WebGPU · ${info.label}` : info.active === 'cpu' ? `CPU · ${info.label}` : info.label;
+    const detail = info.label.replace(/^(cpu|webgpu) \((.*)\)$/, '$2');
+    this.name.textContent = info.active === 'webgpu' ? `WebGPU · ${detail}` : info.active === 'cpu' ? `CPU · ${detail}` : detail;
     this.el.dataset.active = info.active;
   }
 
