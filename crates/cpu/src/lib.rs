@@ -1,9 +1,13 @@
 //! webgrad-cpu: the CPU backend. Every kernel first brings strided inputs into contiguous
 //! order (a no-op borrow when they already are), then runs a contiguous kernel: the scalar
 //! reference (`reference.rs`) or, where it matters, a faster one (`kernels.rs`).
+pub mod gemm;
 pub mod kernels;
 pub mod math;
 pub mod reference;
+pub mod selfcheck;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod simd128;
 
 use std::any::Any;
 use std::borrow::Cow;

@@ -54,16 +54,17 @@ pub fn binary(op: BinaryOp, a: &[f32], b: &[f32], out: &mut [f32]) {
 }
 
 /// Reduce each consecutive run of `len` values (the reduced axes were moved last).
+/// An empty run reduces to 0 (the sum; max/min of nothing are rejected before the backend).
 pub fn reduce_rows(op: ReduceOp, x: &[f32], len: usize, out: &mut [f32]) {
-    for (o, row) in out.iter_mut().zip(x.chunks(len.max(1))) {
+    if len == 0 {
+        return out.fill(0.0);
+    }
+    for (o, row) in out.iter_mut().zip(x.chunks(len)) {
         *o = match op {
             ReduceOp::Sum => row.iter().sum(),
             ReduceOp::Max => row.iter().fold(f32::NEG_INFINITY, |m, &v| if v > m || v.is_nan() { v } else { m }),
             ReduceOp::Min => row.iter().fold(f32::INFINITY, |m, &v| if v < m || v.is_nan() { v } else { m }),
         };
-        if len == 0 {
-            *o = 0.0;
-        }
     }
 }
 

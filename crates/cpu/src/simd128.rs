@@ -1,0 +1,256 @@
+//! wasm SIMD128 kernels (compiled only with `-C target-feature=+simd128`). Each is checked against
+//! `reference` by `selfcheck`. With `+relaxed-simd`, multiply-adds use `f32x4.relaxed_madd`,
+//! which V8 lowers to an FMA instruction on x86 (one rounding instead of two).
+use crate::gemm::MicroKernel;
+use core::arch::wasm32::*;
+
+/// a·b + c.
+#[inline(always)]
+fn madd(a: v128, b: v128, c: v128) -> v128 {
+    #[cfg(target_feature = "relaxed-simd")]
+    {
+        f32x4_relaxed_madd(a, b, c)
+    }
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    {
+        f32x4_add(f32x4_mul(a, b), c)
+    }
+}
+
+// ---- matmul ------------------------------------------------------------------------------------
+
+/// MR×(4·NV) micro-kernel: MR·NV f32x4 accumulators; per step NV loads of B and MR load-splats
+/// of A. V8 on x86-64 has 15 xmm registers for SIMD values.
+///
+/// # Safety
+/// As `MicroKernel::run` with NR = 4·NV.
+#[inline(always)]
+unsafe fn tile<const MR: usize, const NV: usize>(kc: usize, mut a: *const f32, mut b: *const f32, c: *mut f32, ldc: usize) {
+    let mut acc = [[f32x4_splat(0.0); NV]; MR];
+    for (r, row) in acc.iter_mut().enumerate() {
+        for (v, x) in row.iter_mut().enumerate() {
+            *x = v128_load(c.add(r * ldc + 4 * v) as *const v128);
+        }
+    }
+    for _ in 0..kc {
+        let mut bv = [f32x4_splat(0.0); NV];
+        for (v, x) in bv.iter_mut().enumerate() {
+            *x = v128_load(b.add(4 * v) as *const v128);
+        }
+        for (r, row) in acc.iter_mut().enumerate() {
+            let av = v128_load32_splat(a.add(r) as *const u32);
+            for (x, &bx) in row.iter_mut().zip(&bv) {
+                *x = madd(av, bx, *x);
+            }
+        }
+        a = a.add(MR);
+        b = b.add(4 * NV);
+    }
+    for (r, row) in acc.iter().enumerate() {
+        for (v, &x) in row.iter().enumerate() {
+            v128_store(c.add(r * ldc + 4 * v) as *mut v128, x);
+        }
+    }
+}
+
+pub struct Simd128<const MR: usize, const NV: usize>;
+
+impl<const MR: usize, const NV: usize> MicroKernel for Simd128<MR, NV> {
+    const MR: usize = MR;
+    const NR: usize = 4 * NV;
+    unsafe fn run(kc: usize, a: *const f32, b: *const f32, c: *mut f32, ldc: usize) {
+        tile::<MR, NV>(kc, a, b, c, ldc)
+    }
+}
+
+/// The micro-kernel `kernels::matmul` uses on wasm.
+pub type MatmulKernel = Simd128<12, 1>;
+
+// ---- elementwise -------------------------------------------------------------------------------
+
+use webgrad_core::{BinaryOp, ReduceOp, UnaryOp};
+
+/// Apply `f` to 4 lanes at a time; the tail goes through a zero-padded vector, so every element
+/// takes the same instruction path.
+#[inline(always)]
+fn map1(x: &[f32], out: &mut [f32], f: impl Fn(v128) -> v128) {
+    let n = x.len().min(out.len());
+    let body = n / 4 * 4;
+    for (o, v) in out[..body].chunks_exact_mut(4).zip(x[..body].chunks_exact(4)) {
+        // SAFETY: both chunks hold exactly 4 floats; v128 loads and stores need no alignment.
+        unsafe { v128_store(o.as_mut_ptr() as *mut v128, f(v128_load(v.as_ptr() as *const v128))) };
+    }
+    if body < n {
+        let mut t = [0.0f32; 4];
+        t[..n - body].copy_from_slice(&x[body..n]);
+        // SAFETY: `t` holds 4 floats.
+        unsafe { v128_store(t.as_mut_ptr() as *mut v128, f(v128_load(t.as_ptr() as *const v128))) };
+        out[body..n].copy_from_slice(&t[..n - body]);
+    }
+}
+
+#[inline(always)]
+fn map2(a: &[f32], b: &[f32], out: &mut [f32], f: impl Fn(v128, v128) -> v128) {
+    let n = a.len().min(b.len()).min(out.len());
+    let body = n / 4 * 4;
+    for ((o, x), y) in out[..body].chunks_exact_mut(4).zip(a[..body].chunks_exact(4)).zip(b[..body].chunks_exact(4)) {
+        // SAFETY: all chunks hold exactly 4 floats.
+        unsafe {
+            let r = f(v128_load(x.as_ptr() as *const v128), v128_load(y.as_ptr() as *const v128));
+            v128_store(o.as_mut_ptr() as *mut v128, r)
+        };
+    }
+    if body < n {
+        let (mut ta, mut tb) = ([0.0f32; 4], [0.0f32; 4]);
+        ta[..n - body].copy_from_slice(&a[body..n]);
+        tb[..n - body].copy_from_slice(&b[body..n]);
+        // SAFETY: `ta` and `tb` hold 4 floats.
+        unsafe {
+            let r = f(v128_load(ta.as_ptr() as *const v128), v128_load(tb.as_ptr() as *const v128));
+            v128_store(ta.as_mut_ptr() as *mut v128, r)
+        };
+        out[body..n].copy_from_slice(&ta[..n - body]);
+    }
+}
+
+/// A comparison mask turned into 1.0 / 0.0.
+#[inline(always)]
+fn flag(mask: v128) -> v128 {
+    v128_and(mask, f32x4_splat(1.0))
+}
+
+/// Calls `$body!(f)` with `f` the lane-wise version of a binary op (where SIMD matches the
+/// reference exactly: IEEE add/sub/mul/div, NaN-propagating max/min, comparisons), or returns
+/// false for ops left to the scalar reference (pow).
+macro_rules! with_binary_op {
+    ($op:expr, |$f:ident| $body:expr) => {
+        match $op {
+            BinaryOp::Add => { let $f = |x, y| f32x4_add(x, y); $body }
+            BinaryOp::Sub => { let $f = |x, y| f32x4_sub(x, y); $body }
+            BinaryOp::Mul => { let $f = |x, y| f32x4_mul(x, y); $body }
+            BinaryOp::Div => { let $f = |x, y| f32x4_div(x, y); $body }
+            BinaryOp::Max => { let $f = |x, y| f32x4_max(x, y); $body }
+            BinaryOp::Min => { let $f = |x, y| f32x4_min(x, y); $body }
+            BinaryOp::Eq => { let $f = |x, y| flag(f32x4_eq(x, y)); $body }
+            BinaryOp::Ne => { let $f = |x, y| flag(f32x4_ne(x, y)); $body }
+            BinaryOp::Lt => { let $f = |x, y| flag(f32x4_lt(x, y)); $body }
+            BinaryOp::Le => { let $f = |x, y| flag(f32x4_le(x, y)); $body }
+            BinaryOp::Gt => { let $f = |x, y| flag(f32x4_gt(x, y)); $body }
+            BinaryOp::Ge => { let $f = |x, y| flag(f32x4_ge(x, y)); $body }
+            BinaryOp::Pow => return false,
+        }
+    };
+}
+
+pub fn binary(op: BinaryOp, a: &[f32], b: &[f32], out: &mut [f32]) -> bool {
+    with_binary_op!(op, |f| map2(a, b, out, f));
+    true
+}
+
+pub fn binary_scalar_rhs(op: BinaryOp, a: &[f32], b: f32, out: &mut [f32]) -> bool {
+    let s = f32x4_splat(b);
+    with_binary_op!(op, |f| map1(a, out, |x| f(x, s)));
+    true
+}
+
+pub fn binary_scalar_lhs(op: BinaryOp, a: f32, b: &[f32], out: &mut [f32]) -> bool {
+    let s = f32x4_splat(a);
+    with_binary_op!(op, |f| map1(b, out, |y| f(s, y)));
+    true
+}
+
+pub fn unary(op: UnaryOp, x: &[f32], out: &mut [f32]) -> bool {
+    let one = f32x4_splat(1.0);
+    match op {
+        UnaryOp::Neg => map1(x, out, |v| f32x4_neg(v)),
+        UnaryOp::Abs => map1(x, out, |v| f32x4_abs(v)),
+        UnaryOp::Sqrt => map1(x, out, |v| f32x4_sqrt(v)),
+        UnaryOp::Recip => map1(x, out, |v| f32x4_div(one, v)),
+        // pmax(0, v) = 0 < v ? v : 0, so NaN gives 0 like `f32::max` in the reference.
+        UnaryOp::Relu => map1(x, out, |v| f32x4_pmax(f32x4_splat(0.0), v)),
+        UnaryOp::Sign => map1(x, out, |v| {
+            let zero = f32x4_splat(0.0);
+            v128_or(flag(f32x4_gt(v, zero)), v128_and(f32x4_lt(v, zero), f32x4_splat(-1.0)))
+        }),
+        UnaryOp::Exp => map1(x, out, exp4),
+        UnaryOp::Sigmoid => map1(x, out, |v| f32x4_div(one, f32x4_add(one, exp4(f32x4_neg(v))))),
+        UnaryOp::Tanh => map1(x, out, tanh4),
+        UnaryOp::Log | UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Erf => return false,
+    }
+    true
+}
+
+/// e^x, within ~2 ulp of the correctly rounded result over the whole f32 range (overflow to
+/// inf, gradual underflow to 0, NaN in NaN out). Range reduction x = n·ln2 + r with |r| ≤ ln2/2
+/// (ln2 split in two so n·ln2 is exact), then the Cephes degree-7 fit
+/// e^r ≈ 1 + r + r²·P(r), and 2^n applied as two factors so that subnormal results round once.
+#[inline(always)]
+pub fn exp4(x: v128) -> v128 {
+    const LN2_HI: f32 = 0.693_359_375;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    let x = f32x4_max(f32x4_min(x, f32x4_splat(88.8)), f32x4_splat(-104.0));
+    let n = f32x4_nearest(f32x4_mul(x, f32x4_splat(core::f32::consts::LOG2_E)));
+    let r = madd(n, f32x4_splat(-LN2_HI), x);
+    let r = madd(n, f32x4_splat(-LN2_LO), r);
+    let mut p = f32x4_splat(1.987_569_1e-4);
+    for c in [1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1] {
+        p = madd(p, r, f32x4_splat(c));
+    }
+    let y = madd(p, f32x4_mul(r, r), f32x4_add(r, f32x4_splat(1.0)));
+    // n ∈ [-150, 128]: split into two exponents within the normal range [-75, 64].
+    let ni = i32x4_trunc_sat_f32x4(n);
+    let n1 = i32x4_shr(ni, 1);
+    let n2 = i32x4_sub(ni, n1);
+    let pow2 = |e: v128| i32x4_shl(i32x4_add(e, i32x4_splat(127)), 23);
+    f32x4_mul(f32x4_mul(y, pow2(n1)), pow2(n2))
+}
+
+/// tanh: the Cephes odd polynomial for |x| < 0.625 (no cancellation near 0), else
+/// 1 - 2/(e^{2|x|} + 1) with the sign of x.
+#[inline(always)]
+pub fn tanh4(x: v128) -> v128 {
+    let z = f32x4_mul(x, x);
+    let mut p = f32x4_splat(-5.704_988_7e-3);
+    for c in [2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1] {
+        p = madd(p, z, f32x4_splat(c));
+    }
+    let small = madd(f32x4_mul(p, z), x, x);
+    let sign = f32x4_splat(-0.0);
+    let ax = f32x4_abs(x);
+    let e = exp4(f32x4_add(ax, ax));
+    let large = f32x4_sub(f32x4_splat(1.0), f32x4_div(f32x4_splat(2.0), f32x4_add(e, f32x4_splat(1.0))));
+    let large = v128_or(large, v128_and(x, sign));
+    v128_bitselect(small, large, f32x4_lt(ax, f32x4_splat(0.625)))
+}
+
+// ---- reductions --------------------------------------------------------------------------------
+
+/// Reduce each run of `len` (≥ 4) consecutive values.
+pub fn reduce_rows(op: ReduceOp, x: &[f32], len: usize, out: &mut [f32]) {
+    for (o, row) in out.iter_mut().zip(x.chunks_exact(len)) {
+        *o = match op {
+            ReduceOp::Sum => fold_row(row, 0.0, |a, b| f32x4_add(a, b), |a, b| a + b),
+            // f32x4.max/min propagate NaN, as the reference does.
+            ReduceOp::Max => fold_row(row, f32::NEG_INFINITY, |a, b| f32x4_max(a, b), |a, b| if b > a || b.is_nan() { b } else { a }),
+            ReduceOp::Min => fold_row(row, f32::INFINITY, |a, b| f32x4_min(a, b), |a, b| if b < a || b.is_nan() { b } else { a }),
+        };
+    }
+}
+
+/// Four vector accumulators (16 lanes in flight), folded together at the end.
+#[inline(always)]
+fn fold_row(row: &[f32], init: f32, f: impl Fn(v128, v128) -> v128, g: impl Fn(f32, f32) -> f32) -> f32 {
+    let mut acc = [f32x4_splat(init); 4];
+    let chunks = row.chunks_exact(16);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (i, a) in acc.iter_mut().enumerate() {
+            // SAFETY: `c` holds 16 floats.
+            *a = f(*a, unsafe { v128_load(c.as_ptr().add(4 * i) as *const v128) });
+        }
+    }
+    let v = f(f(acc[0], acc[2]), f(acc[1], acc[3]));
+    let lanes = [f32x4_extract_lane::<0>(v), f32x4_extract_lane::<1>(v), f32x4_extract_lane::<2>(v), f32x4_extract_lane::<3>(v)];
+    let head = g(g(lanes[0], lanes[2]), g(lanes[1], lanes[3]));
+    rest.iter().fold(head, |m, &v| g(m, v))
+}
