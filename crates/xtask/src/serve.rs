@@ -36,7 +36,10 @@ pub fn run(args: &[String]) -> Res {
     }
     if build {
         setup::run(setup::Scope::Test)?;
-        build_wasm()?;
+        // web/'s own `npm run build` builds the wasm flavours into web/pkg once it has a package.json.
+        if !util::root().join("web/package.json").exists() {
+            build_wasm()?;
+        }
         for dir in ["web", "www"] {
             if util::root().join(dir).join("package.json").exists() {
                 sh(cmd("npm", &["run", "build", "--if-present"])

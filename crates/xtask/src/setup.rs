@@ -147,8 +147,10 @@ fn npm() -> Res {
         let lock = d.join("package-lock.json");
         let stamp = d.join("node_modules/.package-lock.json");
         let mtime = |p: &std::path::Path| fs::metadata(p).and_then(|m| m.modified()).ok();
-        let newest_input = [mtime(&manifest), mtime(&lock)].into_iter().flatten().max();
-        if let (Some(s), Some(i)) = (mtime(&stamp), newest_input) {
+        // npm rewrites node_modules/.package-lock.json on every install: it is fresh when newer
+        // than the lock file (or than package.json when there is no lock file).
+        let input = if lock.exists() { &lock } else { &manifest };
+        if let (Some(s), Some(i)) = (mtime(&stamp), mtime(input)) {
             if s >= i {
                 println!("{dir}/: node_modules up to date");
                 continue;
