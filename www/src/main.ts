@@ -243,13 +243,20 @@ function grid(): Float32Array {
 /** Speed and smoothness, read by the device indicator and by the tests. */
 const perf = { steps: 0, since: performance.now(), stepsPerSec: 0, frames: [] as number[], lastFrame: 0 };
 
+/** Epochs per picture: one, as in TF Playground, or more when an epoch takes under ~40 ms, so
+ *  that a fast engine is not held back by the pictures. */
+const pace = { epochs: 1 };
+
 async function trainEpochs(n: number) {
   if (!model || busy) return;
   busy = true;
   const m = model;
   try {
     const batches = Math.max(1, Math.ceil(split.train.length / state.batch));
+    const t0 = performance.now();
     await m.train(batches * n, state.batch);
+    const perEpoch = (performance.now() - t0) / n;
+    pace.epochs = Math.max(1, Math.min(20, Math.round(40 / Math.max(perEpoch, 1))));
     if (m !== model) return;
     epoch += n;
     perf.steps += batches * n;
@@ -287,7 +294,7 @@ function frame(t: number) {
     const sorted = [...perf.frames].sort((a, b) => a - b);
     device.setSpeed(perf.stepsPerSec, sorted[Math.floor(sorted.length / 2)] ?? 0);
   }
-  if (playing && !busy) void trainEpochs(1);
+  if (playing && !busy) void trainEpochs(pace.epochs);
   requestAnimationFrame(frame);
 }
 

@@ -13,9 +13,12 @@ export interface GridView {
   scale?: number;
 }
 
-export function paintUnit(canvas: HTMLCanvasElement, res: number, g: GridView, discretize = false) {
-  paint(canvas, res, (i) => {
-    let v = g.values[i * g.units + g.unit] / (g.scale ?? 1);
+export function paintUnit(canvas: HTMLCanvasElement, res: number, g: GridView, discretize = false, step = 1) {
+  // `step` > 1 paints every step-th cell: node pictures are small, the grid is sized for the output.
+  const out = Math.floor(res / step);
+  paint(canvas, out, (i) => {
+    const cell = Math.floor(i / out) * step * res + (i % out) * step;
+    let v = g.values[cell * g.units + g.unit] / (g.scale ?? 1);
     if (discretize) v = v > 0 ? 1 : -1;
     return diverging(v);
   });

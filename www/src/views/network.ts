@@ -243,18 +243,18 @@ export class NetworkView {
   update(d: NetworkData) {
     this.data = d;
     this.nodes[0]?.forEach((node, i) =>
-      paintUnit(node.canvas, d.res, { values: d.inputs, units: FEATURES.length, unit: i, scale: d.inputScale[i] }, d.discretize),
+      paintUnit(node.canvas, d.res, { values: d.inputs, units: FEATURES.length, unit: i, scale: d.inputScale[i] }, d.discretize, 2),
     );
     for (let c = 1; c < this.nodes.length; c++) {
       const g = d.grid[c - 1];
       const units = this.nodes[c].length;
       if (!g || g.length !== d.res * d.res * units) continue;
-      this.nodes[c].forEach((node, u) => paintUnit(node.canvas, d.res, { values: g, units, unit: u }, d.discretize));
+      this.nodes[c].forEach((node, u) => paintUnit(node.canvas, d.res, { values: g, units, unit: u }, d.discretize, 2));
     }
     for (const l of this.links) {
       const w = this.weight(l);
       l.path.setAttribute('stroke', css(diverging(w)));
-      l.path.setAttribute('stroke-width', String(Math.min(10, 1 + Math.abs(w) * 1.8)));
+      l.path.setAttribute('stroke-width', String(Math.min(7, 0.6 + Math.abs(w) * 1.4)));
     }
     for (const b of this.biasEls) b.el.style.background = css(diverging(this.bias(b.layer, b.unit)));
     if (this.hoverNode) this.showZoom(this.hoverNode);
