@@ -315,3 +315,22 @@ impl Module for TokenPositionEmbedding {
         f("position", &self.position);
     }
 }
+
+/// `[N, …]` → `[N, shape…]` (same number of elements per example).
+pub struct Reshape {
+    pub shape: Vec<usize>,
+}
+
+impl Module for Reshape {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        if x.rank() == 0 {
+            bail!("reshape", "needs a batch axis, got a scalar");
+        }
+        let mut shape = vec![x.shape()[0]];
+        shape.extend(&self.shape);
+        x.reshape(&shape)
+    }
+    fn kind(&self) -> &'static str {
+        "reshape"
+    }
+}

@@ -3,6 +3,9 @@
 //! - [`Module`] and the layers ([`layers`], [`norm`], [`attention`]), initialisers ([`Init`]);
 //! - [`loss`] functions and regularisation penalties;
 //! - [`optim`]: SGD, Adam, AdamW, RMSprop with [`Schedule`]s and gradient clipping;
+//! - [`spec`]: the serde model description, validated with shape inference, and [`build`],
+//!   which turns it into a [`Model`] on any device;
+//! - [`trainer`]: Keras-shaped `fit` / `evaluate` / `predict` with callbacks and early stopping.
 //!
 //! Parameters live in [`Param`] slots: tensors are immutable, so an optimizer step swaps in a new
 //! tensor and every module holding the slot sees it.
@@ -10,15 +13,22 @@ pub mod attention;
 pub mod init;
 pub mod layers;
 pub mod loss;
+pub mod model;
 pub mod module;
 pub mod norm;
 pub mod optim;
 pub mod param;
+pub mod quality;
 pub mod schedule;
+pub mod spec;
+pub mod trainer;
 
 pub use init::Init;
 pub use layers::Activation;
+pub use model::{build, LayerSummary, Model};
 pub use module::{Module, Sequential};
 pub use optim::{Optimizer, OptimizerSpec};
 pub use param::Param;
 pub use schedule::Schedule;
+pub use spec::{LayerSpec, LossSpec, ModelSpec, Regularization};
+pub use trainer::{Callbacks, Control, EarlyStopping, FitOptions, History, Logs, Metric, StopReason};

@@ -56,6 +56,9 @@ impl Sequential {
     pub fn push(&mut self, layer: impl Module + 'static) {
         self.layers.push(Box::new(layer));
     }
+    pub fn push_boxed(&mut self, layer: Box<dyn Module>) {
+        self.layers.push(layer);
+    }
     pub fn layers(&self) -> &[Box<dyn Module>] {
         &self.layers
     }

@@ -1,0 +1,446 @@
+//! The model spec: one serde (JSON) description of a model — its layers, loss, optimizer,
+//! schedule, regularisation and seed — validated with clear errors and built by
+//! [`crate::model::build`]. It is what the npm API and the playground hand to the engine.
+//!
+//! Shapes in the spec leave out the batch axis: `input_shape: [2]` for 2-D points,
+//! `[1, 28, 28]` for MNIST images (NCHW), `[64]` for a window of 64 tokens.
+use crate::init::Init;
+use crate::layers::Activation;
+use crate::optim::OptimizerSpec;
+use crate::schedule::Schedule;
+use serde::{Deserialize, Serialize};
+use webgrad_core::{bail, Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// Shape of one example (no batch axis).
+    pub input_shape: Vec<usize>,
+    pub layers: Vec<LayerSpec>,
+    pub loss: LossSpec,
+    pub optimizer: OptimizerSpec,
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// Clip gradients to this global L2 norm before each update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip_grad_norm: Option<f32>,
+    #[serde(default)]
+    pub regularization: Regularization,
+    /// Seeds weight initialisation, dropout and shuffling. Keep it below 2^53 so that JavaScript
+    /// numbers carry it exactly.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// Penalties on the kernels of dense and conv2d layers: l1·Σ|w| + l2·Σw².
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regularization {
+    #[serde(default)]
+    pub l1: f32,
+    #[serde(default)]
+    pub l2: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LossSpec {
+    /// Mean squared error against f32 targets of the output's shape.
+    Mse,
+    /// Mean absolute error against f32 targets of the output's shape.
+    Mae,
+    /// Binary cross-entropy on logits (no final sigmoid), targets in [0, 1] of the output's shape.
+    BinaryCrossEntropy,
+    /// Softmax cross-entropy on logits `[…, C]` (no final softmax), i32 class targets `[…]`.
+    SoftmaxCrossEntropy {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        class_weights: Option<Vec<f32>>,
+    },
+}
+
+impl LossSpec {
+    pub fn name(&self) -> &'static str {
+        match self {
+            LossSpec::Mse => "mse",
+            LossSpec::Mae => "mae",
+            LossSpec::BinaryCrossEntropy => "binary_cross_entropy",
+            LossSpec::SoftmaxCrossEntropy { .. } => "softmax_cross_entropy",
+        }
+    }
+    /// Targets are i32 class indices (rather than f32 values).
+    pub fn has_class_targets(&self) -> bool {
+        matches!(self, LossSpec::SoftmaxCrossEntropy { .. })
+    }
+    /// Shape of one example's target given the model's output shape (no batch axis).
+    pub fn target_shape(&self, output: &[usize]) -> Vec<usize> {
+        match self {
+            LossSpec::SoftmaxCrossEntropy { .. } => output[..output.len().saturating_sub(1)].to_vec(),
+            _ => output.to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LayerSpec {
+    /// Fully connected over the last axis.
+    Dense {
+        units: usize,
+        #[serde(default)]
+        activation: Activation,
+        #[serde(default = "yes")]
+        use_bias: bool,
+        #[serde(default = "glorot")]
+        init: Init,
+    },
+    /// 2-D convolution over `[C, H, W]`, square kernel.
+    Conv2d {
+        filters: usize,
+        kernel_size: usize,
+        #[serde(default = "one")]
+        stride: usize,
+        /// Zero padding on each side (kernel_size / 2 keeps the size for odd kernels and stride 1).
+        #[serde(default)]
+        padding: usize,
+        #[serde(default)]
+        activation: Activation,
+        #[serde(default = "yes")]
+        use_bias: bool,
+        #[serde(default = "glorot")]
+        init: Init,
+    },
+    MaxPool2d {
+        pool_size: usize,
+        /// Defaults to `pool_size`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stride: Option<usize>,
+        #[serde(default)]
+        padding: usize,
+    },
+    AvgPool2d {
+        pool_size: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stride: Option<usize>,
+        #[serde(default)]
+        padding: usize,
+    },
+    Flatten,
+    /// Reshape one example to `shape` (same number of elements).
+    Reshape { shape: Vec<usize> },
+    Dropout { rate: f32 },
+    /// BatchNorm over axis 0 of an example (features of `[F]`, channels of `[C, H, W]`).
+    BatchNorm {
+        #[serde(default = "eps5")]
+        eps: f32,
+        #[serde(default = "bn_momentum")]
+        momentum: f32,
+    },
+    /// LayerNorm over the last axis.
+    LayerNorm {
+        #[serde(default = "eps5")]
+        eps: f32,
+    },
+    Activation { activation: Activation },
+    LeakyRelu {
+        #[serde(default = "leaky")]
+        alpha: f32,
+    },
+    /// i32 indices → vectors; must be the first layer.
+    Embedding {
+        vocab_size: usize,
+        dim: usize,
+        #[serde(default = "normal1")]
+        init: Init,
+    },
+    /// Token plus learned position embedding of `[T]` indices, T ≤ max_len; must be first.
+    TokenPositionEmbedding {
+        vocab_size: usize,
+        max_len: usize,
+        dim: usize,
+        #[serde(default = "normal002")]
+        init: Init,
+    },
+    /// Causal multi-head self-attention over `[T, E]`.
+    CausalSelfAttention {
+        heads: usize,
+        #[serde(default)]
+        dropout: f32,
+        #[serde(default = "normal002")]
+        init: Init,
+    },
+    /// Pre-norm GPT block over `[T, E]`: attention and a GELU MLP, each with a residual.
+    TransformerBlock {
+        heads: usize,
+        #[serde(default = "four")]
+        mlp_ratio: usize,
+        #[serde(default)]
+        dropout: f32,
+        #[serde(default = "normal002")]
+        init: Init,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> usize {
+    1
+}
+fn four() -> usize {
+    4
+}
+fn eps5() -> f32 {
+    1e-5
+}
+fn bn_momentum() -> f32 {
+    0.1
+}
+fn leaky() -> f32 {
+    Activation::LEAKY_SLOPE
+}
+fn glorot() -> Init {
+    Init::GlorotUniform
+}
+fn normal1() -> Init {
+    Init::Normal { std: 1.0 }
+}
+fn normal002() -> Init {
+    Init::Normal { std: 0.02 }
+}
+
+impl LayerSpec {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LayerSpec::Dense { .. } => "dense",
+            LayerSpec::Conv2d { .. } => "conv2d",
+            LayerSpec::MaxPool2d { .. } => "max_pool2d",
+            LayerSpec::AvgPool2d { .. } => "avg_pool2d",
+            LayerSpec::Flatten => "flatten",
+            LayerSpec::Reshape { .. } => "reshape",
+            LayerSpec::Dropout { .. } => "dropout",
+            LayerSpec::BatchNorm { .. } => "batch_norm",
+            LayerSpec::LayerNorm { .. } => "layer_norm",
+            LayerSpec::Activation { .. } => "activation",
+            LayerSpec::LeakyRelu { .. } => "leaky_relu",
+            LayerSpec::Embedding { .. } => "embedding",
+            LayerSpec::TokenPositionEmbedding { .. } => "token_position_embedding",
+            LayerSpec::CausalSelfAttention { .. } => "causal_self_attention",
+            LayerSpec::TransformerBlock { .. } => "transformer_block",
+        }
+    }
+
+    /// Takes i32 token indices (and so must come first).
+    pub fn takes_indices(&self) -> bool {
+        matches!(self, LayerSpec::Embedding { .. } | LayerSpec::TokenPositionEmbedding { .. })
+    }
+
+    /// The activation this layer ends with, if any (used to catch a softmax before a loss that
+    /// expects logits).
+    pub fn final_activation(&self) -> Option<Activation> {
+        match self {
+            LayerSpec::Dense { activation, .. } | LayerSpec::Conv2d { activation, .. } | LayerSpec::Activation { activation } => Some(*activation),
+            _ => None,
+        }
+    }
+
+    /// Check the hyper-parameters and infer the output shape of one example.
+    pub fn output_shape(&self, input: &[usize]) -> std::result::Result<Vec<usize>, String> {
+        let positive = |what: &str, v: usize| if v == 0 { Err(format!("{what} must be ≥ 1")) } else { Ok(()) };
+        let rate = |what: &str, v: f32| {
+            if (0.0..1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{what} {v} must be in [0, 1)"))
+            }
+        };
+        let image = |input: &[usize]| match input {
+            [c, h, w] => Ok((*c, *h, *w)),
+            _ => Err(format!("expects a [channels, height, width] input, got {input:?} (add a reshape layer?)")),
+        };
+        let window = |h: usize, w: usize, k: usize, s: usize, p: usize| -> std::result::Result<(usize, usize), String> {
+            if h + 2 * p < k || w + 2 * p < k {
+                return Err(format!("kernel {k} is larger than the padded input {h}×{w} (padding {p})"));
+            }
+            Ok(((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1))
+        };
+        let seq = |input: &[usize]| match input {
+            [t, e] => Ok((*t, *e)),
+            _ => Err(format!("expects a [time, embedding] input, got {input:?}")),
+        };
+        let features = |input: &[usize]| input.last().copied().ok_or_else(|| "expects at least one axis, got a scalar input".to_string());
+        let mut out = input.to_vec();
+        match self {
+            LayerSpec::Dense { units, init, .. } => {
+                positive("units", *units)?;
+                init.validate().map_err(|e| e.message)?;
+                features(input)?;
+                *out.last_mut().expect("checked") = *units;
+            }
+            LayerSpec::Conv2d { filters, kernel_size, stride, padding, init, .. } => {
+                positive("filters", *filters)?;
+                positive("kernel_size", *kernel_size)?;
+                positive("stride", *stride)?;
+                init.validate().map_err(|e| e.message)?;
+                let (_, h, w) = image(input)?;
+                let (oh, ow) = window(h, w, *kernel_size, *stride, *padding)?;
+                out = vec![*filters, oh, ow];
+            }
+            LayerSpec::MaxPool2d { pool_size, stride, padding } | LayerSpec::AvgPool2d { pool_size, stride, padding } => {
+                positive("pool_size", *pool_size)?;
+                let s = stride.unwrap_or(*pool_size);
+                positive("stride", s)?;
+                if 2 * padding > *pool_size {
+                    return Err(format!("padding {padding} must be at most half the pool size {pool_size}"));
+                }
+                let (c, h, w) = image(input)?;
+                let (oh, ow) = window(h, w, *pool_size, s, *padding)?;
+                out = vec![c, oh, ow];
+            }
+            LayerSpec::Flatten => out = vec![input.iter().product()],
+            LayerSpec::Reshape { shape } => {
+                let (a, b) = (input.iter().product::<usize>(), shape.iter().product::<usize>());
+                if a != b {
+                    return Err(format!("cannot reshape {input:?} ({a} values) to {shape:?} ({b} values)"));
+                }
+                out = shape.clone();
+            }
+            LayerSpec::Dropout { rate: r } => rate("rate", *r)?,
+            LayerSpec::BatchNorm { eps, momentum } => {
+                if !(*eps > 0.0) {
+                    return Err(format!("eps {eps} must be > 0"));
+                }
+                if !(*momentum > 0.0 && *momentum <= 1.0) {
+                    return Err(format!("momentum {momentum} must be in (0, 1]"));
+                }
+                if input.is_empty() {
+                    return Err("expects at least one axis (features or channels)".into());
+                }
+            }
+            LayerSpec::LayerNorm { eps } => {
+                if !(*eps > 0.0) {
+                    return Err(format!("eps {eps} must be > 0"));
+                }
+                features(input)?;
+            }
+            LayerSpec::Activation { .. } => {}
+            LayerSpec::LeakyRelu { alpha } => {
+                if !alpha.is_finite() {
+                    return Err(format!("alpha {alpha} must be finite"));
+                }
+            }
+            LayerSpec::Embedding { vocab_size, dim, init } => {
+                positive("vocab_size", *vocab_size)?;
+                positive("dim", *dim)?;
+                init.validate().map_err(|e| e.message)?;
+                out.push(*dim);
+            }
+            LayerSpec::TokenPositionEmbedding { vocab_size, max_len, dim, init } => {
+                positive("vocab_size", *vocab_size)?;
+                positive("max_len", *max_len)?;
+                positive("dim", *dim)?;
+                init.validate().map_err(|e| e.message)?;
+                match input {
+                    [t] if t <= max_len => out.push(*dim),
+                    [t] => return Err(format!("sequence length {t} exceeds max_len {max_len}")),
+                    _ => return Err(format!("expects a [time] input of token indices, got {input:?}")),
+                }
+            }
+            LayerSpec::CausalSelfAttention { heads, dropout, init } | LayerSpec::TransformerBlock { heads, dropout, init, .. } => {
+                positive("heads", *heads)?;
+                rate("dropout", *dropout)?;
+                init.validate().map_err(|e| e.message)?;
+                if let LayerSpec::TransformerBlock { mlp_ratio, .. } = self {
+                    positive("mlp_ratio", *mlp_ratio)?;
+                }
+                let (_, e) = seq(input)?;
+                if e % heads != 0 {
+                    return Err(format!("embedding size {e} is not a multiple of heads {heads}"));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl ModelSpec {
+    /// Parse JSON; unknown layer types, unknown fields and wrong types are errors.
+    pub fn from_json(json: &str) -> Result<ModelSpec> {
+        serde_json::from_str(json).map_err(|e| Error::new("model spec", format!("invalid JSON: {e}")))
+    }
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a ModelSpec always serialises")
+    }
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a ModelSpec always serialises")
+    }
+
+    /// The model takes i32 token indices rather than f32 features.
+    pub fn takes_indices(&self) -> bool {
+        self.layers.first().is_some_and(LayerSpec::takes_indices)
+    }
+
+    /// Check every field and run shape inference; returns each layer's output shape (no batch
+    /// axis). Errors name the layer by index and type.
+    pub fn validate(&self) -> Result<Vec<Vec<usize>>> {
+        let op = "model spec";
+        if self.input_shape.is_empty() || self.input_shape.contains(&0) {
+            bail!(op, "input_shape {:?} must have at least one axis, all ≥ 1", self.input_shape);
+        }
+        if self.layers.is_empty() {
+            bail!(op, "a model needs at least one layer");
+        }
+        let mut shape = self.input_shape.clone();
+        let mut shapes = Vec::with_capacity(self.layers.len());
+        for (i, layer) in self.layers.iter().enumerate() {
+            if layer.takes_indices() && i > 0 {
+                bail!(op, "layer {} ({}) takes token indices, so it must be the first layer", i, layer.kind());
+            }
+            shape = layer.output_shape(&shape).map_err(|m| Error::new(op, format!("layer {} ({}): {}", i, layer.kind(), m)))?;
+            shapes.push(shape.clone());
+        }
+        self.optimizer.validate().map_err(|e| Error::new(op, e.to_string()))?;
+        self.schedule.validate().map_err(|e| Error::new(op, e.to_string()))?;
+        if let Some(c) = self.clip_grad_norm {
+            if !(c > 0.0 && c.is_finite()) {
+                bail!(op, "clip_grad_norm {} must be > 0", c);
+            }
+        }
+        let Regularization { l1, l2 } = self.regularization;
+        if !(l1 >= 0.0 && l1.is_finite() && l2 >= 0.0 && l2.is_finite()) {
+            bail!(op, "regularization l1 = {} and l2 = {} must be finite and ≥ 0", l1, l2);
+        }
+        self.validate_loss(&shape)?;
+        Ok(shapes)
+    }
+
+    fn validate_loss(&self, output: &[usize]) -> Result<()> {
+        let op = "model spec";
+        let last = self.layers.iter().rev().find_map(LayerSpec::final_activation);
+        match &self.loss {
+            LossSpec::SoftmaxCrossEntropy { class_weights } => {
+                let classes = output.last().copied().unwrap_or(0);
+                if classes < 2 {
+                    bail!(op, "softmax_cross_entropy needs an output of at least 2 classes on the last axis, the model gives {:?}", output);
+                }
+                if last == Some(Activation::Softmax) {
+                    bail!(op, "softmax_cross_entropy takes logits: remove the final softmax (predict_proba applies it)");
+                }
+                if let Some(w) = class_weights {
+                    if w.len() != classes {
+                        bail!(op, "class_weights has {} entries for {} classes", w.len(), classes);
+                    }
+                    if w.iter().any(|&v| !(v >= 0.0 && v.is_finite())) || w.iter().all(|&v| v == 0.0) {
+                        bail!(op, "class_weights {:?} must be finite, ≥ 0 and not all 0", w);
+                    }
+                }
+            }
+            LossSpec::BinaryCrossEntropy => {
+                if last == Some(Activation::Sigmoid) {
+                    bail!(op, "binary_cross_entropy takes logits: remove the final sigmoid (predict_proba applies it)");
+                }
+            }
+            LossSpec::Mse | LossSpec::Mae => {}
+        }
+        Ok(())
+    }
+}
