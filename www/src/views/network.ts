@@ -300,14 +300,21 @@ export class NetworkView {
     input.value = Number.isFinite(current) ? current.toFixed(3) : '0';
     input.style.left = `${e.clientX - r.left}px`;
     input.style.top = `${e.clientY - r.top}px`;
+    // Removing a focused input fires blur: close once.
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      input.remove();
+    };
     input.onkeydown = (k) => {
       if (k.key === 'Enter') {
         const v = Number(input.value);
-        if (Number.isFinite(v)) apply(v);
-        input.remove();
-      } else if (k.key === 'Escape') input.remove();
+        if (input.value.trim() !== '' && Number.isFinite(v)) apply(v);
+        close();
+      } else if (k.key === 'Escape') close();
     };
-    input.onblur = () => input.remove();
+    input.onblur = close;
     this.el.append(input);
     this.tip.hidden = true;
     input.focus();

@@ -95,6 +95,32 @@ describe('playground', () => {
     await ctx.close();
   });
 
+  it('reads and edits a weight and a bias by hovering and clicking', async () => {
+    const ctx = await browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, site.url);
+    const link = page.locator(test$('link-2-1-0')); // hidden layer 2, unit 1 → output
+    await link.hover();
+    expect(await page.textContent('.net-tip')).toMatch(/^Weight -?\d+\.\d{3}/);
+    await link.click();
+    await page.fill('.net-edit', '2.5');
+    await page.press('.net-edit', 'Enter');
+    await page.mouse.move(0, 0);
+    await link.hover();
+    await page.waitForFunction(() => document.querySelector('.net-tip')?.textContent?.startsWith('Weight 2.500'));
+    const bias = page.locator('.bias').last();
+    await bias.click();
+    await page.fill('.net-edit', '-1');
+    await page.press('.net-edit', 'Enter');
+    await page.mouse.move(0, 0);
+    await bias.hover();
+    await page.waitForFunction(() => document.querySelector('.net-tip')?.textContent?.startsWith('Bias -1.000'));
+    await page.hover(test$('node-1-0'));
+    expect(await page.isVisible('.net-zoom')).toBe(true);
+    await shot(page, '03-hover-node');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
   it('reproduces the experiment from a copied URL', async () => {
     const ctx = await browser.newContext(VIEWPORT);
     const { page } = await open(ctx, site.url);
