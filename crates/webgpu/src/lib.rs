@@ -1,0 +1,262 @@
+//! webgrad-webgpu: the WebGPU backend, on wgpu. The same code runs natively (Vulkan, Metal, DX12;
+//! Mesa's lavapipe in CI) and in the browser (`navigator.gpu`).
+//!
+//! - `context.rs`: adapter, device, queue; launches batched into one encoder per flush.
+//! - `pool.rs`: buffers reused by size class. `pipelines.rs`: WGSL sources and pipeline cache.
+//! - one module per kernel family, one WGSL file per family in `src/shaders/`.
+//! - `readback.rs`: the only place that waits for the GPU (async in the browser).
+//!
+//! # Choosing a device at run time (`Device::Auto`)
+//! A page learns whether WebGPU exists only when it runs, so the choice belongs at init:
+//! call [`webgpu_device`]; on `Err` (no adapter, or a browser without WebGPU) fall back to the CPU
+//! backend. Small models can be faster on the CPU: every op is a GPU launch costing tens of
+//! microseconds however little it computes, and each loss readback is a round trip. A fair rule
+//! is WebGPU when an adapter exists and the model does real work (matmuls of a few hundred
+//! or more per side, convolutions), CPU for toy MLPs. `gpu_bench` prints the launch overhead and
+//! matmul rates to put numbers on that for a given machine; the numbers measured here are in
+//! this crate's README section of the report (lavapipe, a CPU emulation, is not representative).
+mod context;
+mod elementwise;
+mod gather;
+mod matmul;
+mod pipelines;
+mod pool;
+mod readback;
+mod reduce;
+
+use context::Gpu;
+use std::any::Any;
+use std::rc::Rc;
+use webgrad_core::{
+    bail, ArgReduceOp, Backend, BackendStorage, BinaryOp, DType, Device, ReduceOp, Result, Storage, Tensor, UnaryOp,
+    View, Window2d,
+};
+
+/// A tensor's buffer on the GPU. Dropping it returns the buffer to the pool.
+pub struct GpuStorage {
+    buffer: Option<wgpu::Buffer>,
+    len: usize,
+    dtype: DType,
+    gpu: Rc<Gpu>,
+}
+
+impl GpuStorage {
+    pub(crate) fn new(gpu: &Rc<Gpu>, len: usize, dtype: DType) -> GpuStorage {
+        GpuStorage { buffer: Some(gpu.alloc(len as u64 * 4)), len, dtype, gpu: gpu.clone() }
+    }
+
+    pub(crate) fn buffer(&self) -> &wgpu::Buffer {
+        self.buffer.as_ref().expect("buffer present until drop")
+    }
+}
+
+impl Drop for GpuStorage {
+    fn drop(&mut self) {
+        if let Some(buffer) = self.buffer.take() {
+            self.gpu.free(buffer);
+        }
+    }
+}
+
+impl BackendStorage for GpuStorage {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn dtype(&self) -> DType {
+        self.dtype
+    }
+}
+
+pub(crate) fn as_gpu<'a>(op: &str, s: &'a Storage) -> Result<&'a GpuStorage> {
+    match s.as_any().downcast_ref::<GpuStorage>() {
+        Some(g) => Ok(g),
+        None => bail!(op, "tensor lives on another device; move it with to_device"),
+    }
+}
+
+pub(crate) fn storage_of<'a>(op: &str, v: &View<'a>) -> Result<&'a GpuStorage> {
+    as_gpu(op, v.storage)
+}
+
+/// Statistics of the buffer pool and pipeline cache (for tests and benchmarks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GpuStats {
+    /// Buffers created on the device.
+    pub buffers_allocated: u64,
+    /// Requests served from the pool.
+    pub buffers_reused: u64,
+    /// Bytes held idle by the pool.
+    pub idle_bytes: u64,
+    /// Compiled pipelines (kernel × specialisation).
+    pub pipelines: usize,
+}
+
+/// The WebGPU backend. Cheap to clone (clones share the device); keep a clone next to the
+/// `Device` to flush or read statistics.
+#[derive(Clone)]
+pub struct GpuBackend {
+    gpu: Rc<Gpu>,
+}
+
+impl GpuBackend {
+    /// Find an adapter and open a device. Fails with a readable message when there is none.
+    pub async fn new() -> Result<GpuBackend> {
+        Ok(GpuBackend { gpu: Rc::new(Gpu::new().await?) })
+    }
+
+    pub fn adapter_name(&self) -> &str {
+        &self.gpu.adapter.name
+    }
+
+    /// True for software adapters (lavapipe, SwiftShader): correct, but not GPU speed.
+    pub fn is_software(&self) -> bool {
+        self.gpu.adapter.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// Submit all recorded work now (readbacks do this themselves).
+    pub fn flush(&self) {
+        self.gpu.flush();
+    }
+
+    pub fn stats(&self) -> GpuStats {
+        let pool = self.gpu.pool.borrow();
+        GpuStats {
+            buffers_allocated: pool.allocated,
+            buffers_reused: pool.reused,
+            idle_bytes: pool.idle_bytes(),
+            pipelines: self.gpu.pipelines.borrow().len(),
+        }
+    }
+
+    /// Wrap into a `Device` (the clone kept by the caller shares the same GPU).
+    pub fn device(&self) -> Device {
+        Device::new(Rc::new(self.clone()))
+    }
+
+    fn read_words(&self, x: &View) -> Result<Vec<u32>> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = x;
+            bail!("read", "a WebGPU tensor cannot be read synchronously in the browser; use webgrad_webgpu::read_f32_async / read_i32_async")
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let staged = readback::stage(&self.gpu, x)?;
+            readback::finish_blocking(&self.gpu, staged)
+        }
+    }
+}
+
+/// Open the WebGPU device: the browser's adapter on the web, Vulkan/Metal/DX12 natively.
+/// `Err` names the reason (typically: no adapter); callers then fall back to the CPU.
+pub async fn webgpu_device() -> Result<Device> {
+    Ok(GpuBackend::new().await?.device())
+}
+
+/// [`webgpu_device`] for native code (tests, benchmarks, the conformance suite): blocks on it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn webgpu_device_blocking() -> Result<Device> {
+    pollster::block_on(webgpu_device())
+}
+
+async fn read_words_async(tensor: &Tensor) -> Result<Option<Vec<u32>>> {
+    let Ok(gpu_storage) = as_gpu("read", tensor.storage()) else { return Ok(None) };
+    let view = View { storage: tensor.storage(), layout: tensor.layout() };
+    let staged = readback::stage(&gpu_storage.gpu, &view)?;
+    Ok(Some(readback::finish(&gpu_storage.gpu, staged).await?))
+}
+
+/// Read a tensor's values (row-major, i32 converted to f32) without blocking: the way to read a
+/// WebGPU tensor in the browser. Tensors on other devices are read synchronously.
+pub async fn read_f32_async(tensor: &Tensor) -> Result<Vec<f32>> {
+    match (read_words_async(tensor).await?, tensor.dtype()) {
+        (None, _) => tensor.to_vec(),
+        (Some(w), DType::F32) => Ok(bytemuck::cast_vec(w)),
+        (Some(w), DType::I32) => Ok(w.into_iter().map(|v| v as i32 as f32).collect()),
+    }
+}
+
+/// Read an i32 tensor (f32 values are truncated, as `Tensor::to_vec_i32` does) without blocking.
+pub async fn read_i32_async(tensor: &Tensor) -> Result<Vec<i32>> {
+    match (read_words_async(tensor).await?, tensor.dtype()) {
+        (None, _) => tensor.to_vec_i32(),
+        (Some(w), DType::I32) => Ok(bytemuck::cast_vec(w)),
+        (Some(w), DType::F32) => Ok(w.into_iter().map(|v| f32::from_bits(v) as i32).collect()),
+    }
+}
+
+impl Backend for GpuBackend {
+    fn name(&self) -> String {
+        format!("webgpu ({})", self.gpu.adapter.name)
+    }
+    fn is_gpu(&self) -> bool {
+        true
+    }
+
+    fn from_f32(&self, data: &[f32]) -> Result<Storage> {
+        let buffer = self.gpu.upload(bytemuck::cast_slice(data));
+        Ok(Rc::new(GpuStorage { buffer: Some(buffer), len: data.len(), dtype: DType::F32, gpu: self.gpu.clone() }))
+    }
+    fn from_i32(&self, data: &[i32]) -> Result<Storage> {
+        let buffer = self.gpu.upload(bytemuck::cast_slice(data));
+        Ok(Rc::new(GpuStorage { buffer: Some(buffer), len: data.len(), dtype: DType::I32, gpu: self.gpu.clone() }))
+    }
+    fn read_f32(&self, x: View) -> Result<Vec<f32>> {
+        if storage_of("read_f32", &x)?.dtype() != DType::F32 {
+            bail!("read_f32", "tensor of shape {:?} holds i32", x.layout.shape);
+        }
+        Ok(bytemuck::cast_vec(self.read_words(&x)?))
+    }
+    fn read_i32(&self, x: View) -> Result<Vec<i32>> {
+        if storage_of("read_i32", &x)?.dtype() != DType::I32 {
+            bail!("read_i32", "tensor of shape {:?} holds f32", x.layout.shape);
+        }
+        Ok(bytemuck::cast_vec(self.read_words(&x)?))
+    }
+
+    fn copy(&self, x: View) -> Result<Storage> {
+        elementwise::copy(&self.gpu, &x)
+    }
+    fn cast(&self, x: View, to: DType) -> Result<Storage> {
+        elementwise::cast(&self.gpu, &x, to)
+    }
+    fn unary(&self, op: UnaryOp, x: View) -> Result<Storage> {
+        elementwise::unary(&self.gpu, op, &x)
+    }
+    fn binary(&self, op: BinaryOp, a: View, b: View) -> Result<Storage> {
+        elementwise::binary(&self.gpu, op, &a, &b)
+    }
+    fn where_cond(&self, cond: View, a: View, b: View) -> Result<Storage> {
+        elementwise::where_cond(&self.gpu, &cond, &a, &b)
+    }
+    fn reduce(&self, op: ReduceOp, x: View, axes: &[usize]) -> Result<Storage> {
+        reduce::reduce(&self.gpu, op, &x, axes)
+    }
+    fn arg_reduce(&self, op: ArgReduceOp, x: View, axis: usize) -> Result<Storage> {
+        reduce::arg_reduce(&self.gpu, op, &x, axis)
+    }
+    fn matmul(&self, a: View, b: View) -> Result<Storage> {
+        matmul::matmul(&self.gpu, &a, &b)
+    }
+    fn concat(&self, parts: &[View], axis: usize) -> Result<Storage> {
+        if parts.is_empty() {
+            bail!("concat", "needs at least one tensor");
+        }
+        elementwise::concat(&self.gpu, parts, axis)
+    }
+    fn index_select(&self, x: View, axis: usize, idx: View) -> Result<Storage> {
+        gather::index_select(&self.gpu, &x, axis, &idx)
+    }
+    fn index_add(&self, src: View, axis: usize, idx: View, dim_size: usize) -> Result<Storage> {
+        gather::index_add(&self.gpu, &src, axis, &idx, dim_size)
+    }
+    fn unfold2d(&self, x: View, win: &Window2d) -> Result<Storage> {
+        gather::unfold2d(&self.gpu, &x, win)
+    }
+    fn fold2d(&self, cols: View, win: &Window2d) -> Result<Storage> {
+        gather::fold2d(&self.gpu, &cols, win)
+    }
+}

@@ -1,0 +1,116 @@
+// Batched matmul C[b] = A[b] · B[b] with A [M, K] and B [K, N] row-major (batch strides may be 0).
+// Each 8×8 workgroup computes a 32×32 tile of C, each thread a 4×4 block of it, stepping through
+// K 32 at a time with both input tiles staged in workgroup memory.
+// Parameter block: [M, K, N, a_offset, b_offset, a_batch_stride, b_batch_stride, first_batch]
+// (in elements). The VEC4 variant reads inputs as vec4 and needs K, N, the offsets and the batch
+// strides to be multiples of 4; the scalar variant takes any shape.
+//#if VEC4
+@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
+//#else
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+//#endif
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+
+const TILE: u32 = 32u;
+
+// A's tile, transposed: a_tile[k * 8 + i] holds rows 4i..4i+3 of column k, so one vec4 read
+// gives a thread the four rows it owns.
+var<workgroup> a_tile: array<vec4<f32>, 256>;
+// B's tile: b_tile[k * 8 + j] holds columns 4j..4j+3 of row k.
+var<workgroup> b_tile: array<vec4<f32>, 256>;
+
+// Four consecutive values of row `row`, from column `col`; zero outside the matrix.
+fn load_a4(batch: u32, row: u32, col: u32) -> vec4<f32> {
+    let k = params[1];
+    if (row >= params[0] || col >= k) {
+        return vec4<f32>(0.0);
+    }
+    let at = params[3] + batch * params[5] + row * k + col;
+//#if VEC4
+    return a[at / 4u];
+//#else
+    var v = vec4<f32>(0.0);
+    for (var j = 0u; j < 4u; j = j + 1u) {
+        if (col + j < k) {
+            v[j] = a[at + j];
+        }
+    }
+    return v;
+//#endif
+}
+
+fn load_b4(batch: u32, row: u32, col: u32) -> vec4<f32> {
+    let n = params[2];
+    if (row >= params[1] || col >= n) {
+        return vec4<f32>(0.0);
+    }
+    let at = params[4] + batch * params[6] + row * n + col;
+//#if VEC4
+    return b[at / 4u];
+//#else
+    var v = vec4<f32>(0.0);
+    for (var j = 0u; j < 4u; j = j + 1u) {
+        if (col + j < n) {
+            v[j] = b[at + j];
+        }
+    }
+    return v;
+//#endif
+}
+
+fn store4(batch: u32, row: u32, col: u32, v: vec4<f32>) {
+    let m = params[0];
+    let n = params[2];
+    if (row >= m) {
+        return;
+    }
+    let at = (batch * m + row) * n;
+    for (var j = 0u; j < 4u; j = j + 1u) {
+        if (col + j < n) {
+            c[at + col + j] = v[j];
+        }
+    }
+}
+
+@compute @workgroup_size(8, 8)
+fn matmul_tiled_32x32(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+    let batch = wid.z + params[7];
+    let row0 = wid.y * TILE;
+    let col0 = wid.x * TILE;
+    let thread = lid.y * 8u + lid.x;
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    for (var k0 = 0u; k0 < params[1]; k0 = k0 + TILE) {
+        // 64 threads stage 256 vec4s of each input: four apiece.
+        for (var i = 0u; i < 4u; i = i + 1u) {
+            let slot = thread + i * 64u;
+            let r = slot / 8u;
+            let c4 = slot % 8u;
+            let av = load_a4(batch, row0 + r, k0 + c4 * 4u);
+            for (var j = 0u; j < 4u; j = j + 1u) {
+                a_tile[(c4 * 4u + j) * 8u + r / 4u][r % 4u] = av[j];
+            }
+            b_tile[r * 8u + c4] = load_b4(batch, k0 + r, col0 + c4 * 4u);
+        }
+        workgroupBarrier();
+        for (var kk = 0u; kk < TILE; kk = kk + 1u) {
+            let av = a_tile[kk * 8u + lid.y];
+            let bv = b_tile[kk * 8u + lid.x];
+            acc0 = acc0 + av.x * bv;
+            acc1 = acc1 + av.y * bv;
+            acc2 = acc2 + av.z * bv;
+            acc3 = acc3 + av.w * bv;
+        }
+        workgroupBarrier();
+    }
+    let row = row0 + lid.y * 4u;
+    let col = col0 + lid.x * 4u;
+    store4(batch, row, col, acc0);
+    store4(batch, row + 1u, col, acc1);
+    store4(batch, row + 2u, col, acc2);
+    store4(batch, row + 3u, col, acc3);
+}

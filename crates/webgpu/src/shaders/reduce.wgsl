@@ -1,0 +1,104 @@
+// Reductions. The host moves the reduced axes last, so each output ("row") reduces one strided
+// sub-view. Parameter block:
+//   [rows, len, outer_rank, inner_rank, offset, outer_shape[8], outer_strides[8],
+//    inner_shape[8], inner_strides[8]]
+// Outputs are raw 32-bit words: f32 for reduce, i32 for arg_reduce.
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+
+// reduce: 0 sum, 1 max, 2 min. arg_reduce: 0 argmax, 1 argmin.
+override OP: u32;
+
+const OUTER_SHAPE: u32 = 5u;
+const OUTER_STRIDES: u32 = 13u;
+const INNER_SHAPE: u32 = 21u;
+const INNER_STRIDES: u32 = 29u;
+
+fn row_base(row: u32) -> u32 {
+    return strided_index(row, params[2], OUTER_SHAPE, OUTER_STRIDES, params[4]);
+}
+
+fn row_element(j: u32) -> u32 {
+    return strided_index(j, params[3], INNER_SHAPE, INNER_STRIDES, 0u);
+}
+
+fn identity() -> f32 {
+    switch OP {
+        case 0u: { return 0.0; }
+        case 1u: { return -inf_f32(); }
+        default: { return inf_f32(); }
+    }
+}
+
+// NaN wins max and min, as on the CPU.
+fn combine(acc: f32, v: f32) -> f32 {
+    switch OP {
+        case 0u: { return acc + v; }
+        case 1u: { return select(acc, v, v > acc || is_nan(v)); }
+        default: { return select(acc, v, v < acc || is_nan(v)); }
+    }
+}
+
+var<workgroup> partial: array<f32, 256>;
+
+// One workgroup per row: strided partial results, then a tree in workgroup memory. For long rows.
+@compute @workgroup_size(256)
+fn reduce_workgroup_per_row(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                            @builtin(num_workgroups) groups: vec3<u32>) {
+    let row = wid.x + wid.y * groups.x;
+    let in_range = row < params[0];
+    var acc = identity();
+    if (in_range) {
+        let base = row_base(row);
+        for (var j = lid.x; j < params[1]; j = j + WORKGROUP_SIZE) {
+            acc = combine(acc, x[base + row_element(j)]);
+        }
+    }
+    partial[lid.x] = acc;
+    workgroupBarrier();
+    for (var s = WORKGROUP_SIZE / 2u; s > 0u; s = s >> 1u) {
+        if (lid.x < s) {
+            partial[lid.x] = combine(partial[lid.x], partial[lid.x + s]);
+        }
+        workgroupBarrier();
+    }
+    if (in_range && lid.x == 0u) {
+        out[row] = bitcast<u32>(partial[0]);
+    }
+}
+
+// One thread per row, in order (the CPU's summation order). For many short rows.
+@compute @workgroup_size(256)
+fn reduce_thread_per_row(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let row = linear_id(gid, groups);
+    if (row >= params[0]) {
+        return;
+    }
+    let base = row_base(row);
+    var acc = identity();
+    for (var j = 0u; j < params[1]; j = j + 1u) {
+        acc = combine(acc, x[base + row_element(j)]);
+    }
+    out[row] = bitcast<u32>(acc);
+}
+
+// Index of the first max (min) of each row; a NaN is never "better", as on the CPU.
+@compute @workgroup_size(256)
+fn arg_reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let row = linear_id(gid, groups);
+    if (row >= params[0]) {
+        return;
+    }
+    let base = row_base(row);
+    var best = x[base];
+    var best_j = 0u;
+    for (var j = 1u; j < params[1]; j = j + 1u) {
+        let v = x[base + row_element(j)];
+        let better = select((v < best), (v > best), OP == 0u);
+        if (better) {
+            best = v;
+            best_j = j;
+        }
+    }
+    out[row] = bitcast<u32>(i32(best_j));
+}
