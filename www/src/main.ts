@@ -475,6 +475,8 @@ Object.assign(window, {
   playground: {
     get state() { return state; },
     get epoch() { return epoch; },
+    /** True while a training burst or snapshot is in flight. */
+    get busy() { return busy; },
     get perf() { return perf; },
     get device() { return deviceInfo(); },
     clearAutosave,

@@ -30,6 +30,8 @@ async function trainUntil(page: Page, done: () => Promise<boolean>, timeoutMs: n
     await page.waitForTimeout(500);
   }
   await page.click(test$('play'));
+  // A burst already sent to the worker still lands after the pause.
+  await page.waitForFunction(() => !(window as any).playground.busy);
 }
 
 describe('playground', () => {
