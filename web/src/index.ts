@@ -1,16 +1,32 @@
 // webgrad: train and run neural networks in the browser.
 //
 //   import * as wg from 'webgrad';
-//   await wg.init();                                   // loads the fastest wasm build this browser runs
-//   const x = wg.tensor([[1, 2], [3, 4]]);
-//   x.matmul(x).arraySync();                           // [[7, 10], [15, 22]]
+//   await wg.init();                                   // loads the fastest wasm build, starts the worker
+//   const { x, y } = wg.datasets.spiral({ n: 400, noise: 0.1 });
+//   const model = wg.sequential([wg.dense({ units: 16, activation: 'relu' }), wg.dense({ units: 2 })]);
+//   model.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+//   await model.fit(x, y, { epochs: 20, batchSize: 32, onEpochEnd: (e, logs) => console.log(e, logs.loss) });
+import { layers, optimizers } from './spec.js';
+
 export { init, deviceInfo, type InitOptions, type DeviceInfo, type DeviceKind } from './runtime.js';
 export {
   Tensor, tensor, asTensor, zeros, ones, full, scalar, arange, randomNormal, randomUniform, matmul, concat,
-  stack, where, noGrad, type DType, type Shape, type NestedArray, type TensorLike, type Axes,
+  stack, where, noGrad, tidy, keep, type DType, type Shape, type NestedArray, type TensorLike, type Axes,
 } from './tensor.js';
+export { Sequential, sequential, type FitOptions, type History, type Data, type LayerSummary, type Logs } from './model.js';
+export {
+  layers, optimizers, modelSpec, type Layer, type LayerSpec, type ModelSpec, type OptimizerSpec, type CompileOptions,
+  type Loss, type LossName, type ActivationName, type Initializer,
+} from './spec.js';
 export {
   detectWasmFeatures, detectWebGpu, chooseFlavor, type Flavor, type WasmFeatures, type WebGpuInfo,
 } from './features.js';
 export { CancelledError } from './rpc.js';
 export type { WasmSource } from './engine.js';
+export type { WireArray } from './wire.js';
+export * as datasets from './data.js';
+export type { Dataset, Kind2d, Synthetic2dOptions } from './data.js';
+
+// The common layers and optimizers at the top level too: `sequential([dense({ units: 3 })])`.
+export const { dense, conv2d, maxPooling2d, averagePooling2d, flatten, dropout, reshape, batchNormalization, layerNormalization, embedding } = layers;
+export const { sgd, adam, adamw, rmsprop } = optimizers;

@@ -62,13 +62,18 @@ function unflatten(data: ArrayLike<number>, shape: readonly number[]): NestedArr
   return build(0, 0);
 }
 
+/** Tensors created inside each active `tidy()` call, innermost last. */
+const scopes: Tensor[][] = [];
+
 export class Tensor {
   /** @internal the engine's tensor */
   readonly raw: RawTensor;
+  private disposed = false;
 
   /** @internal wrap an engine tensor; use `tensor()` and the factories instead. */
   constructor(raw: RawTensor) {
     this.raw = raw;
+    scopes[scopes.length - 1]?.push(this);
   }
 
   get shape(): number[] {
@@ -254,9 +259,15 @@ export class Tensor {
   /** A second handle on the same values (cheap: storage is shared). */
   clone(): Tensor { return new Tensor(this.raw.clone()); }
 
-  /** Free the engine memory now. Optional: the garbage collector frees it otherwise. */
+  /** Free this handle's engine memory now (other handles on the same values stay valid).
+   *  Optional: the garbage collector frees it otherwise. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.raw.free();
+  }
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 }
 
@@ -340,4 +351,41 @@ export function where(cond: TensorLike, a: TensorLike | number, b: TensorLike | 
 /** Run `fn` without recording operations for autograd. */
 export function noGrad<T>(fn: () => T): T {
   return engine().noGrad(fn) as T;
+}
+
+function collect(x: unknown, out: Set<Tensor>, depth = 0): void {
+  if (x instanceof Tensor) out.add(x);
+  else if (depth < 4 && x && typeof x === 'object') for (const v of Object.values(x)) collect(v, out, depth + 1);
+}
+
+/**
+ * Run `fn` and then free every tensor it created except those it returns (also inside arrays or
+ * objects) and those passed to `keep`. Memory then stays flat in tight loops without waiting
+ * for the garbage collector. Freeing a handle never invalidates another one: values still used
+ * by a kept tensor or by the autograd graph live on.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope: Tensor[] = [];
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  const keepSet = new Set<Tensor>();
+  collect(result, keepSet);
+  for (const t of scope) {
+    if (keepSet.has(t)) scopes[scopes.length - 1]?.push(t); // an outer tidy owns it now
+    else if (!kept.has(t)) t.dispose();
+  }
+  return result;
+}
+
+const kept = new WeakSet<Tensor>();
+
+/** Exempt a tensor from the enclosing `tidy()`s. */
+export function keep<T extends Tensor>(t: T): T {
+  kept.add(t);
+  return t;
 }

@@ -133,3 +133,20 @@ describe('autograd', () => {
     close(b.dataSync(), [0.5], 1e-2);
   });
 });
+
+describe('datasets', () => {
+  it('generates seeded 2-D sets as tensors', () => {
+    const a = wg.datasets.spiral({ n: 100, noise: 0.1, seed: 4 });
+    expect(a.x.shape).toEqual([100, 2]);
+    expect(a.y.shape).toEqual([100]);
+    expect(a.y.dtype).toBe('int32');
+    expect(a.numClasses).toBe(2);
+    expect(wg.datasets.spiral({ n: 100, noise: 0.1, seed: 4 }).x.dataSync()).toEqual(a.x.dataSync());
+    const r = wg.datasets.synthetic2d('regress_plane', { n: 10 });
+    expect(r.y.shape).toEqual([10, 1]);
+    expect(r.numClasses).toBe(0);
+    expect(wg.datasets.kinds2d()).toContain('spiral3');
+    expect(() => wg.datasets.synthetic2d('nope' as never)).toThrow(/unknown 2-D data set "nope"/);
+    expect(() => wg.datasets.mnist(new Uint8Array(3), new Uint8Array(3))).toThrow(/^data: /);
+  });
+});

@@ -3,10 +3,14 @@
 //! a JavaScript `Error` carrying the engine's message. Bulk numbers cross as typed arrays (one
 //! memcpy each way). Objects are freed by `free()` or, when built with `wasm-bindgen --weak-refs`,
 //! by the JS garbage collector.
+mod data;
 mod device;
+mod model;
 mod tensor;
 
+pub use data::WasmDataset;
 pub use device::*;
+pub use model::WasmModel;
 pub use tensor::WasmTensor;
 
 use wasm_bindgen::prelude::*;

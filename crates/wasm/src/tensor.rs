@@ -363,3 +363,10 @@ impl WasmTensor {
 pub fn no_grad_js(f: &js_sys::Function) -> Result<JsValue, JsValue> {
     webgrad_core::no_grad(|| f.call0(&JsValue::UNDEFINED))
 }
+
+/// A random permutation of 0..n from the engine's seeded generator (shuffling order).
+#[wasm_bindgen(js_name = randomPermutation)]
+pub fn random_permutation(n: u32, seed: u64) -> JsResult<Vec<i32>> {
+    let n = shape_arg("permutation", &[n])?[0];
+    Ok(Rng::new(seed).permutation(n).into_iter().map(|i| i as i32).collect())
+}

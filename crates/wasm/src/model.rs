@@ -1,0 +1,158 @@
+//! A model built from webgrad-nn's `ModelSpec` (a plain JS object, converted by
+//! serde-wasm-bindgen), with the single-step API: train_step, predict, loss.
+use crate::tensor::WasmTensor;
+use crate::{js_err, JsResult};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use webgrad_core::{no_grad, Tensor};
+use webgrad_nn::{build, Metric, Model, ModelSpec};
+
+use crate::device::current_device;
+
+#[wasm_bindgen(js_name = Model)]
+pub struct WasmModel {
+    inner: Model,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SummaryRow {
+    index: usize,
+    kind: &'static str,
+    output_shape: Vec<usize>,
+    params: usize,
+}
+
+fn spec_err(e: serde_wasm_bindgen::Error) -> JsError {
+    JsError::new(&format!("model spec: {e}"))
+}
+
+#[wasm_bindgen(js_class = Model)]
+impl WasmModel {
+    /// Validate the spec and build the model (weights drawn from its seed) on the current device.
+    #[wasm_bindgen(js_name = fromSpec)]
+    pub fn from_spec(spec: JsValue) -> JsResult<WasmModel> {
+        let spec: ModelSpec = serde_wasm_bindgen::from_value(spec).map_err(spec_err)?;
+        Ok(WasmModel { inner: build(&spec, &current_device()).map_err(js_err)? })
+    }
+    /// The same from the spec as JSON text.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(json: &str) -> JsResult<WasmModel> {
+        let spec = ModelSpec::from_json(json).map_err(js_err)?;
+        Ok(WasmModel { inner: build(&spec, &current_device()).map_err(js_err)? })
+    }
+    /// The spec as JSON text (defaults filled in).
+    #[wasm_bindgen(js_name = specJson)]
+    pub fn spec_json(&self) -> String {
+        self.inner.spec().to_json()
+    }
+
+    /// One optimisation step on a batch; returns the loss (a scalar tensor, not yet read back).
+    #[wasm_bindgen(js_name = trainStep)]
+    pub fn train_step(&mut self, x: &WasmTensor, y: &WasmTensor) -> JsResult<WasmTensor> {
+        self.inner.train_step(x.tensor(), y.tensor()).map(WasmTensor::from).map_err(js_err)
+    }
+    /// Raw outputs (logits for cross-entropy losses), evaluation mode, no graph.
+    pub fn predict(&self, x: &WasmTensor) -> JsResult<WasmTensor> {
+        self.inner.predict(x.tensor()).map(WasmTensor::from).map_err(js_err)
+    }
+    /// Probabilities for the cross-entropy losses, raw values for regression.
+    #[wasm_bindgen(js_name = predictProba)]
+    pub fn predict_proba(&self, x: &WasmTensor) -> JsResult<WasmTensor> {
+        self.inner.predict_proba(x.tensor()).map(WasmTensor::from).map_err(js_err)
+    }
+    /// The objective (data loss plus regularisation) of outputs `pred` against targets `y`, no graph.
+    #[wasm_bindgen(js_name = lossOf)]
+    pub fn loss_of(&self, pred: &WasmTensor, y: &WasmTensor) -> JsResult<WasmTensor> {
+        no_grad(|| self.inner.loss(pred.tensor(), y.tensor())).map(WasmTensor::from).map_err(js_err)
+    }
+
+    /// Outputs for `x` in batches of `batch_size`, concatenated.
+    #[wasm_bindgen(js_name = predictBatched)]
+    pub fn predict_batched(&self, x: &WasmTensor, batch_size: u32) -> JsResult<WasmTensor> {
+        self.inner.predict_batched(x.tensor(), batch_size as usize).map(WasmTensor::from).map_err(js_err)
+    }
+    /// Loss and `metrics` ("accuracy", "mae") over (x, y) in evaluation mode, as an object
+    /// `{ loss, accuracy?, mae? }`.
+    pub fn evaluate(&self, x: &WasmTensor, y: &WasmTensor, batch_size: u32, metrics: JsValue) -> JsResult<JsValue> {
+        let metrics: Vec<Metric> = serde_wasm_bindgen::from_value(metrics).map_err(|e| JsError::new(&format!("evaluate: metrics: {e}")))?;
+        let logs = self.inner.evaluate(x.tensor(), y.tensor(), batch_size as usize, &metrics).map_err(js_err)?;
+        logs_to_js(&logs)
+    }
+
+    #[wasm_bindgen(getter, js_name = numParameters)]
+    pub fn num_parameters(&self) -> u32 {
+        self.inner.num_parameters() as u32
+    }
+    /// Output shape of one example (no batch axis).
+    #[wasm_bindgen(getter, js_name = outputShape)]
+    pub fn output_shape(&self) -> Vec<u32> {
+        self.inner.output_shape().iter().map(|&d| d as u32).collect()
+    }
+    /// One row per layer: { index, kind, outputShape, params }.
+    pub fn summary(&self) -> JsResult<JsValue> {
+        let rows: Vec<SummaryRow> = self
+            .inner
+            .summary()
+            .into_iter()
+            .map(|s| SummaryRow { index: s.index, kind: s.kind, output_shape: s.output_shape, params: s.params })
+            .collect();
+        serde_wasm_bindgen::to_value(&rows).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Names of every parameter and buffer (`<layer>.<param>`, e.g. "0.weight").
+    #[wasm_bindgen(js_name = parameterNames)]
+    pub fn parameter_names(&self) -> Vec<String> {
+        self.inner.named_parameters().into_iter().map(|(n, _)| n).collect()
+    }
+    /// The current value of one parameter or buffer.
+    pub fn parameter(&self, name: &str) -> JsResult<WasmTensor> {
+        match self.inner.named_parameters().into_iter().find(|(n, _)| n == name) {
+            Some((_, p)) => Ok(WasmTensor::from(p.get())),
+            None => Err(JsError::new(&format!("model: no parameter named {name:?}"))),
+        }
+    }
+    /// Replace every parameter and buffer; `names[i]` gets `values[i]` (consumed).
+    #[wasm_bindgen(js_name = loadParameters)]
+    pub fn load_parameters(&self, names: Vec<String>, values: Vec<WasmTensor>) -> JsResult<()> {
+        if names.len() != values.len() {
+            return Err(JsError::new(&format!("load weights: {} names for {} tensors", names.len(), values.len())));
+        }
+        let pairs: Vec<(String, Tensor)> = names.into_iter().zip(values.into_iter().map(|t| t.tensor().clone())).collect();
+        self.inner.load_parameters(pairs).map_err(js_err)
+    }
+
+    /// The optimizer's current learning rate (after the schedule).
+    #[wasm_bindgen(getter, js_name = learningRate)]
+    pub fn learning_rate(&self) -> f32 {
+        self.inner.optimizer().lr()
+    }
+    /// Set the base learning rate (the schedule scales it).
+    #[wasm_bindgen(js_name = setLearningRate)]
+    pub fn set_learning_rate(&mut self, lr: f32) -> JsResult<()> {
+        self.inner.optimizer_mut().set_base_lr(lr).map_err(js_err)
+    }
+    /// Optimizer steps taken so far.
+    #[wasm_bindgen(getter)]
+    pub fn steps(&self) -> f64 {
+        self.inner.optimizer().steps() as f64
+    }
+}
+
+/// Logs as a plain object of numbers.
+fn logs_to_js(logs: &webgrad_nn::Logs) -> JsResult<JsValue> {
+    let out = js_sys::Object::new();
+    for (k, v) in logs {
+        js_sys::Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_f64(*v as f64)).map_err(|_| JsError::new("logs: cannot build the object"))?;
+    }
+    Ok(out.into())
+}
+
+/// Rows `idx` (1-D int32) of `t`, for f32 and i32 tensors alike (batches of labels).
+#[wasm_bindgen(js_name = gatherRows)]
+pub fn gather_rows(t: &WasmTensor, idx: &WasmTensor) -> JsResult<WasmTensor> {
+    if t.tensor().rank() == 0 {
+        return Err(JsError::new("gather_rows: a scalar (rank-0) tensor has no rows"));
+    }
+    webgrad_nn::trainer::gather_rows(t.tensor(), idx.tensor()).map(WasmTensor::from).map_err(js_err)
+}

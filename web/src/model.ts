@@ -1,0 +1,231 @@
+// `sequential([...layers])`: a Keras-shaped model. The page keeps only the spec; the engine host
+// (the training worker by default) builds and trains the model, so `fit` never blocks the page.
+import type { FitArgs, FitEvent, LayerSummary, Logs, ModelInfo } from './host.js';
+import { CancelledError } from './rpc.js';
+import { runtimeNow } from './runtime.js';
+import { modelSpec, type CompileOptions, type Layer, type ModelSpec } from './spec.js';
+import { Tensor, tensor, type DType, type TensorLike } from './tensor.js';
+import { buffersOf, type WireArray } from './wire.js';
+
+export type { LayerSummary, Logs };
+
+/** Data for fit/evaluate/predict: tensors, nested arrays, or a typed array with its shape. */
+export type Data = TensorLike | WireArray;
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  /** Reshuffle every epoch (default true), from a seeded generator. */
+  shuffle?: boolean;
+  /** Number the epochs from here (to continue an earlier fit). */
+  initialEpoch?: number;
+  validationData?: [Data, Data];
+  /** Called after every epoch with Keras' logs (loss, accuracy, val_loss, val_accuracy, lr). */
+  onEpochEnd?: (epoch: number, logs: Logs) => void;
+  /** Called after every batch with its loss. */
+  onBatchEnd?: (batch: number, logs: { loss: number; epoch: number }) => void;
+  /** Aborting stops training after the current batch; `fit` then rejects with CancelledError. */
+  signal?: AbortSignal;
+  /** Seed of the shuffling order (default: the model's seed). */
+  seed?: number;
+}
+
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+}
+
+export interface SequentialOptions {
+  /** Shape of one example (no batch axis); otherwise the first layer's `inputShape`, else the first data seen. */
+  inputShape?: number[];
+  /** Seeds weight initialisation, dropout and shuffling (default 0). */
+  seed?: number;
+}
+
+const remoteModels = new FinalizationRegistry<number>((id) => {
+  try {
+    void runtimeNow().client.call('model.dispose', { id }).catch(() => {});
+  } catch {
+    // the runtime is gone; so is the model
+  }
+});
+
+function isWire(x: unknown): x is WireArray {
+  return typeof x === 'object' && x !== null && 'data' in x && 'shape' in x && !(x instanceof Tensor);
+}
+
+/** A fresh copy of the values (safe to transfer) in the dtype the model needs. */
+function toWire(x: Data, dtype: DType): WireArray {
+  if (isWire(x)) {
+    const data = dtype === 'int32' ? Int32Array.from(x.data) : Float32Array.from(x.data);
+    return { data, shape: [...x.shape] };
+  }
+  const t = x instanceof Tensor ? x : tensor(x);
+  const cast = t.dtype === dtype ? t : t.cast(dtype);
+  return { data: cast.dataSync(), shape: cast.shape };
+}
+
+export class Sequential {
+  readonly layers: Layer[];
+  readonly seed: number;
+  private inputShape?: number[];
+  private compiled?: CompileOptions & { metrics: string[] };
+  private remote?: Promise<ModelInfo>;
+  private remoteId?: number;
+
+  constructor(layers: Layer[] = [], opts: SequentialOptions = {}) {
+    this.layers = [...layers];
+    this.seed = opts.seed ?? 0;
+    this.inputShape = opts.inputShape ?? layers[0]?.inputShape;
+  }
+
+  /** Append a layer (before the model is built). */
+  add(layer: Layer): this {
+    if (this.remote) throw new Error('webgrad: the model is already built; add layers before the first fit/predict/build');
+    this.layers.push(layer);
+    this.inputShape ??= layer.inputShape;
+    return this;
+  }
+
+  /** Choose the optimizer, loss and metrics (e.g. `{ optimizer: adam(0.01), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] }`). */
+  compile(opts: CompileOptions & { metrics?: string[] }): this {
+    if (this.remote) throw new Error('webgrad: compile() must come before the model is built (first fit/predict/build)');
+    this.compiled = { ...opts, metrics: (opts.metrics ?? []).map((m) => (m === 'acc' ? 'accuracy' : m)) };
+    return this;
+  }
+
+  /** The engine spec of this model (needs the input shape and `compile`). */
+  spec(inputShape = this.inputShape): ModelSpec {
+    if (!this.compiled) throw new Error('webgrad: call model.compile({ optimizer, loss }) first');
+    if (!inputShape) throw new Error('webgrad: the input shape is unknown: give `inputShape` to the first layer, or fit/build first');
+    return modelSpec(this.layers, this.compiled, inputShape, this.seed);
+  }
+
+  private takesIndices(): boolean {
+    return ['embedding', 'token_position_embedding'].includes(this.layers[0]?.type);
+  }
+  private targetDtype(): DType {
+    return this.spec().loss.type === 'softmax_cross_entropy' ? 'int32' : 'float32';
+  }
+
+  /** Build the model in the engine (weights from the seed); `fit`/`predict` do it on first use. */
+  build(inputShape?: number[]): Promise<ModelInfo> {
+    if (!this.remote) {
+      this.inputShape ??= inputShape;
+      const spec = this.spec();
+      this.remote = runtimeNow().client.call<ModelInfo>('model.create', { spec }).then((info) => {
+        this.remoteId = info.id;
+        remoteModels.register(this, info.id, this);
+        return info;
+      });
+      this.remote.catch(() => (this.remote = undefined));
+    }
+    return this.remote;
+  }
+
+  private async ensureBuilt(x: WireArray): Promise<number> {
+    return (await this.build(x.shape.slice(1))).id;
+  }
+
+  private inputWire(x: Data): WireArray {
+    return toWire(x, this.takesIndices() ? 'int32' : 'float32');
+  }
+
+  /** One row per layer: kind, output shape (no batch axis), trainable parameters. */
+  async summary(): Promise<LayerSummary[]> {
+    return (await this.build()).summary;
+  }
+  async countParams(): Promise<number> {
+    return (await this.build()).numParameters;
+  }
+
+  /** Train on (x, y). Resolves with the history; rejects with CancelledError when `signal` aborts. */
+  async fit(x: Data, y: Data, opts: FitOptions = {}): Promise<History> {
+    const xw = this.inputWire(x);
+    const id = await this.ensureBuilt(xw);
+    const yw = toWire(y, this.targetDtype());
+    const validation = opts.validationData && { x: this.inputWire(opts.validationData[0]), y: toWire(opts.validationData[1], this.targetDtype()) };
+    const args: FitArgs = {
+      id, x: xw, y: yw, validation,
+      epochs: opts.epochs ?? 1,
+      batchSize: opts.batchSize ?? 32,
+      shuffle: opts.shuffle ?? true,
+      initialEpoch: opts.initialEpoch ?? 0,
+      metrics: this.compiled!.metrics,
+      batchEvents: !!opts.onBatchEnd,
+      seed: opts.seed ?? this.seed,
+    };
+    const onEvent = (e: FitEvent) => {
+      if (e.kind === 'epoch') opts.onEpochEnd?.(e.epoch, e.logs);
+      else opts.onBatchEnd?.(e.batch, { loss: e.loss, epoch: e.epoch });
+    };
+    const r = await runtimeNow().client.call<{ epochs: number[]; history: Record<string, number[]> }>('model.fit', args, {
+      transfer: buffersOf(xw, yw, validation?.x, validation?.y),
+      onEvent,
+      signal: opts.signal,
+    });
+    return { epoch: r.epochs, history: r.history };
+  }
+
+  /** One optimisation step on one batch; resolves with its loss. */
+  async trainOnBatch(x: Data, y: Data): Promise<number> {
+    const xw = this.inputWire(x);
+    const id = await this.ensureBuilt(xw);
+    const yw = toWire(y, this.targetDtype());
+    return runtimeNow().client.call<number>('model.trainOnBatch', { id, x: xw, y: yw }, { transfer: buffersOf(xw, yw) });
+  }
+
+  /** Loss and the compiled metrics over (x, y), evaluation mode. */
+  async evaluate(x: Data, y: Data, opts: { batchSize?: number } = {}): Promise<Logs> {
+    const xw = this.inputWire(x);
+    const id = await this.ensureBuilt(xw);
+    const yw = toWire(y, this.targetDtype());
+    const args = { id, x: xw, y: yw, batchSize: opts.batchSize ?? 256, metrics: this.compiled!.metrics };
+    return runtimeNow().client.call<Logs>('model.evaluate', args, { transfer: buffersOf(xw, yw) });
+  }
+
+  /** Raw outputs (logits for cross-entropy losses) as a tensor on the page. */
+  async predict(x: Data, opts: { batchSize?: number } = {}): Promise<Tensor> {
+    return this.predictWith(x, false, opts.batchSize ?? 256);
+  }
+  /** Probabilities (softmax or sigmoid of the logits) for classification losses; raw values otherwise. */
+  async predictProba(x: Data): Promise<Tensor> {
+    return this.predictWith(x, true, 0);
+  }
+  private async predictWith(x: Data, proba: boolean, batchSize: number): Promise<Tensor> {
+    const xw = this.inputWire(x);
+    const id = await this.ensureBuilt(xw);
+    const out = await runtimeNow().client.call<WireArray>('model.predict', { id, x: xw, proba, batchSize }, { transfer: buffersOf(xw) });
+    return tensor(out.data, out.shape);
+  }
+
+  /** Every parameter and buffer by name (`<layer>.<param>`), as tensors on the page. */
+  async getWeights(): Promise<Record<string, Tensor>> {
+    const id = (await this.build()).id;
+    const ws = await runtimeNow().client.call<{ name: string; value: WireArray }[]>('model.getWeights', { id });
+    return Object.fromEntries(ws.map((w) => [w.name, tensor(w.value.data, w.value.shape)]));
+  }
+
+  /** Set the base learning rate (a schedule still scales it). */
+  async setLearningRate(lr: number): Promise<void> {
+    const id = (await this.build()).id;
+    await runtimeNow().client.call('model.setLearningRate', { id, lr });
+  }
+
+  /** Free the model in the engine now (optional: it is freed when this object is collected). */
+  dispose(): void {
+    if (this.remoteId !== undefined) {
+      remoteModels.unregister(this);
+      void runtimeNow().client.call('model.dispose', { id: this.remoteId }).catch(() => {});
+    }
+    this.remote = Promise.reject(new Error('webgrad: the model was disposed'));
+    this.remote.catch(() => {});
+  }
+}
+
+/** A stack of layers, Keras' `Sequential`. */
+export function sequential(layers: Layer[] = [], opts: SequentialOptions = {}): Sequential {
+  return new Sequential(layers, opts);
+}
+
+export { CancelledError };

@@ -1,0 +1,193 @@
+// Keras-shaped builders for the engine's model spec (crates/nn/src/spec.rs, serde JSON with
+// snake_case names and a `type` tag). Nothing here touches the engine: these functions only
+// build plain objects, so a spec can be stored, sent to a worker or edited by hand.
+
+/** Activations by their Keras names (camelCase) or the spec's own (snake_case). */
+export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'softmax';
+export type InitializerName =
+  | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal'
+  | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal';
+export type Initializer = InitializerName | { normal: { std: number } } | { uniform: { limit: number } };
+
+/** One layer of the spec, e.g. `{ type: 'dense', units: 16, activation: 'relu' }`. */
+export interface LayerSpec {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface ModelSpec {
+  input_shape: number[];
+  layers: LayerSpec[];
+  loss: { type: string; [key: string]: unknown };
+  optimizer: OptimizerSpec;
+  schedule?: { type: string; [key: string]: unknown };
+  clip_grad_norm?: number;
+  regularization?: { l1?: number; l2?: number };
+  seed?: number;
+}
+
+export interface OptimizerSpec {
+  type: 'sgd' | 'adam' | 'adamw' | 'rmsprop';
+  lr: number;
+  [key: string]: unknown;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function activation(a: ActivationName | undefined): string | undefined {
+  return a === undefined ? undefined : snake(a);
+}
+
+function initializer(i: Initializer | undefined): unknown {
+  return typeof i === 'string' ? snake(i) : i;
+}
+
+/** Drop undefined fields so the engine's defaults apply. */
+function clean<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** Options every layer takes: `inputShape` (no batch axis) on the first layer fixes the model's input. */
+export interface LayerOptions {
+  inputShape?: number[];
+}
+/** A layer spec plus, on the first layer, the input shape. */
+export type Layer = LayerSpec & { inputShape?: number[] };
+
+function layer(type: string, fields: Record<string, unknown>, opts: LayerOptions = {}): Layer {
+  const l = clean({ type, ...fields }) as Layer;
+  if (opts.inputShape) Object.defineProperty(l, 'inputShape', { value: [...opts.inputShape], enumerable: false });
+  return l;
+}
+
+function squareOf(v: number | [number, number] | undefined, what: string): number | undefined {
+  if (Array.isArray(v)) {
+    if (v[0] !== v[1]) throw new Error(`webgrad: ${what} must be square, got [${v}]`);
+    return v[0];
+  }
+  return v;
+}
+
+export const layers = {
+  /** Fully connected over the last axis. */
+  dense(o: LayerOptions & { units: number; activation?: ActivationName; useBias?: boolean; kernelInitializer?: Initializer }): Layer {
+    return layer('dense', { units: o.units, activation: activation(o.activation), use_bias: o.useBias, init: initializer(o.kernelInitializer) }, o);
+  },
+  /** 2-D convolution over [C, H, W] inputs; `padding: 'same'` keeps the size for odd kernels and stride 1. */
+  conv2d(o: LayerOptions & {
+    filters: number; kernelSize: number | [number, number]; strides?: number | [number, number];
+    padding?: 'valid' | 'same' | number; activation?: ActivationName; useBias?: boolean; kernelInitializer?: Initializer;
+  }): Layer {
+    const k = squareOf(o.kernelSize, 'kernelSize')!;
+    const padding = o.padding === 'same' ? Math.floor(k / 2) : o.padding === 'valid' ? 0 : o.padding;
+    return layer('conv2d', {
+      filters: o.filters, kernel_size: k, stride: squareOf(o.strides, 'strides'), padding,
+      activation: activation(o.activation), use_bias: o.useBias, init: initializer(o.kernelInitializer),
+    }, o);
+  },
+  maxPooling2d(o: LayerOptions & { poolSize: number | [number, number]; strides?: number | [number, number]; padding?: number }): Layer {
+    return layer('max_pool2d', { pool_size: squareOf(o.poolSize, 'poolSize'), stride: squareOf(o.strides, 'strides'), padding: o.padding }, o);
+  },
+  averagePooling2d(o: LayerOptions & { poolSize: number | [number, number]; strides?: number | [number, number]; padding?: number }): Layer {
+    return layer('avg_pool2d', { pool_size: squareOf(o.poolSize, 'poolSize'), stride: squareOf(o.strides, 'strides'), padding: o.padding }, o);
+  },
+  flatten(o: LayerOptions = {}): Layer {
+    return layer('flatten', {}, o);
+  },
+  /** Reshape each example (no batch axis). */
+  reshape(o: LayerOptions & { targetShape: number[] }): Layer {
+    return layer('reshape', { shape: o.targetShape }, o);
+  },
+  dropout(o: LayerOptions & { rate: number }): Layer {
+    return layer('dropout', { rate: o.rate }, o);
+  },
+  batchNormalization(o: LayerOptions & { epsilon?: number; momentum?: number } = {}): Layer {
+    return layer('batch_norm', { eps: o.epsilon, momentum: o.momentum }, o);
+  },
+  layerNormalization(o: LayerOptions & { epsilon?: number } = {}): Layer {
+    return layer('layer_norm', { eps: o.epsilon }, o);
+  },
+  activation(o: LayerOptions & { activation: ActivationName }): Layer {
+    return layer('activation', { activation: activation(o.activation) }, o);
+  },
+  leakyReLU(o: LayerOptions & { alpha?: number } = {}): Layer {
+    return layer('leaky_relu', { alpha: o.alpha }, o);
+  },
+  /** int32 token indices → vectors; must be the first layer. */
+  embedding(o: LayerOptions & { inputDim: number; outputDim: number; embeddingsInitializer?: Initializer }): Layer {
+    return layer('embedding', { vocab_size: o.inputDim, dim: o.outputDim, init: initializer(o.embeddingsInitializer) }, o);
+  },
+  /** Token plus learned position embedding of [T] token indices; must be the first layer. */
+  tokenPositionEmbedding(o: LayerOptions & { vocabSize: number; maxLen: number; dim: number; initializer?: Initializer }): Layer {
+    return layer('token_position_embedding', { vocab_size: o.vocabSize, max_len: o.maxLen, dim: o.dim, init: initializer(o.initializer) }, o);
+  },
+  causalSelfAttention(o: LayerOptions & { heads: number; dropout?: number; initializer?: Initializer }): Layer {
+    return layer('causal_self_attention', { heads: o.heads, dropout: o.dropout, init: initializer(o.initializer) }, o);
+  },
+  /** Pre-norm GPT block over [T, E]. */
+  transformerBlock(o: LayerOptions & { heads: number; mlpRatio?: number; dropout?: number; initializer?: Initializer }): Layer {
+    return layer('transformer_block', { heads: o.heads, mlp_ratio: o.mlpRatio, dropout: o.dropout, init: initializer(o.initializer) }, o);
+  },
+};
+
+type Lr = number | { learningRate: number };
+const lrOf = (lr: Lr) => (typeof lr === 'number' ? lr : lr.learningRate);
+
+export const optimizers = {
+  sgd(lr: Lr, o: { momentum?: number; nesterov?: boolean; weightDecay?: number } = {}): OptimizerSpec {
+    return clean({ type: 'sgd' as const, lr: lrOf(lr), momentum: o.momentum, nesterov: o.nesterov, weight_decay: o.weightDecay });
+  },
+  adam(lr: Lr = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
+    return clean({ type: 'adam' as const, lr: lrOf(lr), beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weight_decay: o.weightDecay });
+  },
+  adamw(lr: Lr = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
+    return clean({ type: 'adamw' as const, lr: lrOf(lr), beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weight_decay: o.weightDecay });
+  },
+  rmsprop(lr: Lr = 0.001, o: { rho?: number; epsilon?: number; momentum?: number; weightDecay?: number } = {}): OptimizerSpec {
+    return clean({ type: 'rmsprop' as const, lr: lrOf(lr), alpha: o.rho, eps: o.epsilon, momentum: o.momentum, weight_decay: o.weightDecay });
+  },
+};
+
+export type LossName =
+  | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' | 'binaryCrossEntropy' | 'softmaxCrossEntropy'
+  | 'sparseCategoricalCrossentropy' | 'binary_cross_entropy' | 'softmax_cross_entropy';
+export type Loss = LossName | { type: string; classWeights?: number[]; [key: string]: unknown };
+
+const LOSS_ALIASES: Record<string, string> = {
+  meanSquaredError: 'mse', meanAbsoluteError: 'mae', sparseCategoricalCrossentropy: 'softmax_cross_entropy',
+};
+
+export function lossSpec(loss: Loss): ModelSpec['loss'] {
+  if (typeof loss === 'string') return { type: LOSS_ALIASES[loss] ?? snake(loss) };
+  const { type, classWeights, ...rest } = loss;
+  return clean({ ...rest, type: LOSS_ALIASES[type] ?? snake(type), class_weights: classWeights });
+}
+
+export interface CompileOptions {
+  optimizer: OptimizerSpec | 'sgd' | 'adam' | 'adamw' | 'rmsprop';
+  loss: Loss;
+  /** A learning-rate schedule in the spec's form, e.g. `{ type: 'cosine', total_steps: 1000 }`. */
+  schedule?: ModelSpec['schedule'];
+  clipGradNorm?: number;
+  regularization?: { l1?: number; l2?: number };
+}
+
+export function optimizerSpec(o: CompileOptions['optimizer']): OptimizerSpec {
+  if (typeof o !== 'string') return o;
+  return o === 'sgd' ? optimizers.sgd(0.01) : optimizers[o]();
+}
+
+/** The whole spec from layers, compile options, input shape and seed. */
+export function modelSpec(layerList: Layer[], compile: CompileOptions, inputShape: number[], seed: number): ModelSpec {
+  return clean({
+    input_shape: [...inputShape],
+    layers: layerList.map((l) => ({ ...l })),
+    loss: lossSpec(compile.loss),
+    optimizer: optimizerSpec(compile.optimizer),
+    schedule: compile.schedule,
+    clip_grad_norm: compile.clipGradNorm,
+    regularization: compile.regularization,
+    seed,
+  });
+}

@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as wg from '../src/index.js';
+import { initInline } from './helpers.js';
+
+beforeAll(async () => {
+  await initInline();
+});
+
+describe('model spec builders', () => {
+  it('build the engine spec with snake_case names and defaults left out', () => {
+    const model = wg.sequential([
+      wg.dense({ units: 16, activation: 'leakyRelu', inputShape: [2], kernelInitializer: 'heNormal' }),
+      wg.layers.dropout({ rate: 0.1 }),
+      wg.dense({ units: 3 }),
+    ], { seed: 5 });
+    model.compile({ optimizer: wg.adam(0.01, { beta1: 0.8 }), loss: 'softmaxCrossEntropy', clipGradNorm: 1 });
+    expect(model.spec()).toEqual({
+      input_shape: [2],
+      layers: [
+        { type: 'dense', units: 16, activation: 'leaky_relu', init: 'he_normal' },
+        { type: 'dropout', rate: 0.1 },
+        { type: 'dense', units: 3 },
+      ],
+      loss: { type: 'softmax_cross_entropy' },
+      optimizer: { type: 'adam', lr: 0.01, beta1: 0.8 },
+      clip_grad_norm: 1,
+      seed: 5,
+    });
+    expect(wg.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' })).toEqual({ type: 'conv2d', filters: 8, kernel_size: 3, padding: 1 });
+    expect(wg.modelSpec([wg.dense({ units: 1 })], { optimizer: 'sgd', loss: { type: 'softmaxCrossEntropy', classWeights: [1, 2] } }, [4], 0).loss)
+      .toEqual({ type: 'softmax_cross_entropy', class_weights: [1, 2] });
+  });
+
+  it('reports spec errors from the engine as Errors naming the layer', async () => {
+    const bad = wg.sequential([wg.dense({ units: 4, inputShape: [2] }), wg.dense({ units: 3, activation: 'softmax' })]);
+    bad.compile({ optimizer: wg.adam(), loss: 'softmaxCrossEntropy' });
+    await expect(bad.build()).rejects.toThrow(/softmax_cross_entropy takes logits: remove the final softmax/);
+    const unknown = wg.sequential([{ type: 'densee', units: 3 }], { inputShape: [2] });
+    unknown.compile({ optimizer: wg.sgd(0.1), loss: 'mse' });
+    await expect(unknown.build()).rejects.toThrow(/^model spec: .*densee/);
+    expect(() => wg.sequential([wg.dense({ units: 2 })]).spec()).toThrow(/compile/);
+  });
+});
+
+describe('training (engine host inline)', () => {
+  it('fits a circle: the loss falls, progress arrives per epoch and per batch', async () => {
+    const { x, y } = wg.datasets.circle({ n: 200, noise: 0.05, seed: 1 });
+    const model = wg.sequential([wg.dense({ units: 16, activation: 'relu' }), wg.dense({ units: 16, activation: 'relu' }), wg.dense({ units: 2 })], { seed: 3 });
+    model.compile({ optimizer: wg.adam(0.02), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+    const epochs: number[] = [];
+    let batches = 0;
+    const h = await model.fit(x, y, { epochs: 30, batchSize: 32, onEpochEnd: (e) => epochs.push(e), onBatchEnd: () => batches++ });
+    expect(epochs).toEqual([...Array(30).keys()]);
+    expect(batches).toBe(30 * 7);
+    const loss = h.history.loss;
+    expect(loss[29]).toBeLessThan(loss[0] * 0.7);
+    expect(h.history.accuracy[29]).toBeGreaterThan(0.8);
+    expect(h.history.lr[0]).toBeCloseTo(0.02);
+    const ev = await model.evaluate(x, y);
+    expect(ev.loss).toBeGreaterThan(0);
+    expect(ev.accuracy).toBeGreaterThan(0.8);
+    const p = await model.predictProba(x);
+    expect(p.shape).toEqual([200, 2]);
+    const sums = p.sum(-1).dataSync();
+    expect(Math.abs(sums[0] - 1)).toBeLessThan(1e-5);
+    expect((await model.predict(x, { batchSize: 64 })).shape).toEqual([200, 2]);
+    expect((await model.summary()).map((r) => r.kind)).toEqual(['dense', 'dense', 'dense']);
+    expect(await model.countParams()).toBe(2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2);
+    const w = await model.getWeights();
+    expect(Object.keys(w)).toContain('0.weight');
+  });
+
+  it('is reproducible for a seed', async () => {
+    const run = async () => {
+      const { x, y } = wg.datasets.xor({ n: 64, seed: 2 });
+      const m = wg.sequential([wg.dense({ units: 8, activation: 'tanh' }), wg.dense({ units: 2 })], { seed: 9 });
+      m.compile({ optimizer: wg.sgd(0.1), loss: 'softmaxCrossEntropy' });
+      return (await m.fit(x, y, { epochs: 3, batchSize: 16 })).history.loss;
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('cancels through an AbortSignal and keeps the trained state', async () => {
+    const { x, y } = wg.datasets.circle({ n: 256, seed: 2 });
+    const m = wg.sequential([wg.dense({ units: 8, activation: 'relu' }), wg.dense({ units: 2 })]);
+    m.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy' });
+    const ac = new AbortController();
+    let seen = 0;
+    const p = m.fit(x, y, { epochs: 10_000, batchSize: 8, onBatchEnd: () => ++seen === 50 && ac.abort(), signal: ac.signal });
+    await expect(p).rejects.toBeInstanceOf(wg.CancelledError);
+    expect(seen).toBeLessThan(500);
+    expect((await m.evaluate(x, y)).loss).toBeGreaterThan(0);
+  });
+
+  it('trains on single batches and rejects mismatched data with the engine message', async () => {
+    const m = wg.sequential([wg.dense({ units: 1, inputShape: [3] })]);
+    m.compile({ optimizer: wg.sgd(0.1), loss: 'mse' });
+    const x = wg.randomNormal([8, 3], { seed: 1 });
+    const y = x.sum(-1, true);
+    const first = await m.trainOnBatch(x, y);
+    let last = first;
+    for (let i = 0; i < 50; i++) last = await m.trainOnBatch(x, y);
+    expect(last).toBeLessThan(first);
+    await expect(m.trainOnBatch(wg.zeros([8, 4]), y)).rejects.toThrow(/input of shape \[8, 4\] does not match the spec: expected \[batch, 3\]/);
+    await expect(m.fit(x, y, { batchSize: 0 })).rejects.toThrow(/batchSize 0/);
+    m.dispose();
+    await expect(m.predict(x)).rejects.toThrow(/disposed/);
+  });
+});
