@@ -46,6 +46,30 @@ export interface Snapshot {
   biases: Float32Array[];
 }
 
+/** The same model as webgrad's own JSON model spec (crates/nn `ModelSpec`), saved in model files
+ *  so that webgrad can rebuild it without the playground. */
+export function webgradSpec(s: ModelSpec): object {
+  const layers: object[] = [];
+  for (const h of s.hidden) {
+    layers.push({ type: 'dense', units: h.units, activation: s.batchNorm ? 'linear' : h.activation });
+    if (s.batchNorm) layers.push({ type: 'batch_norm' }, { type: 'activation', activation: h.activation });
+    if (s.dropout > 0) layers.push({ type: 'dropout', rate: s.dropout });
+  }
+  layers.push({ type: 'dense', units: s.outputs, activation: s.outputActivation === 'tanh' ? 'tanh' : 'linear' });
+  const decay = s.regularization === 'L2' ? s.regRate : 0;
+  const optimizer = s.optimizer === 'adam'
+    ? { type: 'adam', lr: s.learningRate }
+    : { type: 'sgd', lr: s.learningRate, momentum: s.optimizer === 'momentum' ? 0.9 : 0 };
+  return {
+    input_shape: [s.inputs],
+    layers,
+    loss: s.loss === 'xent' ? { type: 'softmax_cross_entropy' } : { type: 'mse' },
+    optimizer,
+    regularization: { l1: s.regularization === 'L1' ? s.regRate : 0, l2: decay / 2 },
+    seed: s.seed,
+  };
+}
+
 export type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
 
 export interface EngineModel {

@@ -9,7 +9,7 @@ import './style.css';
 import { featureMatrix, gridPoints, makeSplit, type Point, type Split } from './data';
 import {
   buildModel, decodeSafetensors, deviceInfo, encodeSafetensors, initDevice, type EngineModel,
-  type ModelSpec, type Snapshot, type TrainSet,
+  type ModelSpec, type Snapshot, type TrainSet, webgradSpec,
 } from './engine';
 import { autosave, clearAutosave, download, restore } from './persist';
 import {
@@ -371,6 +371,7 @@ $('#save-model').onclick = async () => {
   const bytes = encodeSafetensors(tensors, {
     format: 'webgrad-playground',
     spec: JSON.stringify(specOf(state)),
+    'webgrad.spec': JSON.stringify(webgradSpec(specOf(state))),
     state: toHash(state),
     epoch: String(epoch),
   });

@@ -183,6 +183,10 @@ describe('playground', () => {
     const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString());
     expect(header.__metadata__.format).toBe('webgrad-playground');
     expect(JSON.parse(header.__metadata__.spec).hidden.length).toBe(2);
+    const wgSpec = JSON.parse(header.__metadata__['webgrad.spec']);
+    expect(wgSpec.input_shape).toEqual([2]);
+    expect(wgSpec.layers.map((l: { type: string }) => l.type)).toEqual(['dense', 'dense', 'dense']);
+    expect(header['layers.0.weight'].shape).toEqual([2, 4]);
     // Reset (new random weights, epoch 0), then load the file back.
     await page.click(test$('reset'));
     await page.waitForFunction(() => (window as any).playground.epoch === 0);
