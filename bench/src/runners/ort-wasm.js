@@ -1,0 +1,4 @@
+import { install } from '../harness.js';
+import { ortLib } from '../libs/ort.js';
+
+install(ortLib());

@@ -1,0 +1,4 @@
+import { install } from '../harness.js';
+import { webgradLib } from '../libs/webgrad.js';
+
+install(webgradLib('webgrad-cpu', 'cpu'));
