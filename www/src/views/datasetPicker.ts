@@ -37,7 +37,8 @@ export class DatasetPicker {
       b.setAttribute('aria-label', d.name);
       const c = document.createElement('canvas');
       c.width = c.height = 2 * 56;
-      const pts = generate(d.id, d.problem === 'regression' ? 300 : 240, 0, 7);
+      // Regression targets are small near the middle: stretch them so the thumbnail shows the shape.
+      const pts = generate(d.id, d.problem === 'regression' ? 300 : 240, 0, 7).map((p) => (d.classes === 1 ? { ...p, label: p.label * 2.5 } : p));
       drawPoints(c, pts, d.classes, { radius: 2.2, stroke: 'rgba(255,255,255,0.6)' });
       const name = document.createElement('span');
       name.textContent = d.name;

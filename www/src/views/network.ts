@@ -85,7 +85,7 @@ export class NetworkView {
   render(s: State, outputs: number) {
     this.state = s;
     this.outputs = outputs;
-    const key = JSON.stringify([s.features, s.hidden, outputs, s.layerActivations, s.activation]);
+    const key = JSON.stringify([s.features, s.hidden, outputs, s.layerActivations, s.activation, s.hide]);
     if (key === this.shapeKey) return;
     this.shapeKey = key;
     this.relayout();
@@ -116,7 +116,10 @@ export class NetworkView {
       cell.append(...content);
       this.header.append(cell);
     };
-    headerCell(0, [text('div', 'col-title', 'Features'), text('div', 'col-sub', 'Click to toggle')]);
+    // A teaching link can fix the features (`hide=features`) or the architecture (`hide=layers`).
+    const lockFeatures = s.hide.includes('features');
+    const lockLayers = s.hide.includes('layers');
+    headerCell(0, [text('div', 'col-title', 'Features'), text('div', 'col-sub', lockFeatures ? ' ' : 'Click to toggle')]);
     s.hidden.forEach((units, l) => {
       const plus = button('+', `Add a neuron to layer ${l + 1}`, () => this.ev.changeNeurons(l, +1));
       plus.disabled = units >= MAX_NEURONS;
@@ -134,6 +137,10 @@ export class NetworkView {
       ACTIVATIONS.forEach((a) => act.append(new Option(a, a)));
       act.value = s.layerActivations[l] ?? '';
       act.onchange = () => this.ev.setLayerActivation(l, (act.value || null) as Activation | null);
+      if (lockLayers) {
+        pm.style.visibility = 'hidden';
+        act.disabled = true;
+      }
       headerCell(l + 1, [pm, text('div', 'col-sub', `${units} neuron${units === 1 ? '' : 's'}`), act]);
     });
     headerCell(columns.length - 1, [text('div', 'col-title', 'Output'), text('div', 'col-sub', this.outputs > 1 ? `${this.outputs} classes` : '1 unit')]);
@@ -146,6 +153,7 @@ export class NetworkView {
     remL.disabled = s.hidden.length === 0;
     remL.dataset.test = 'layer-remove';
     layersCtl.append(addL, remL, text('span', 'layers-count', `${s.hidden.length} hidden layer${s.hidden.length === 1 ? '' : 's'}`));
+    if (lockLayers) addL.hidden = remL.hidden = true;
     this.header.prepend(layersCtl);
 
     // Nodes.
@@ -171,9 +179,15 @@ export class NetworkView {
           label.innerHTML = `<span>${f.label}</span>`;
           label.style.cssText = `left:${x - LABEL_W}px;top:${y}px;width:${LABEL_W - 8}px;height:${n}px`;
           label.classList.add('node');
-          label.onclick = () => this.ev.toggleFeature(f.id);
+          const on = s.features.includes(f.id);
+          if (lockFeatures) {
+            node.classList.add('locked');
+            if (!on) node.hidden = label.hidden = true;
+          } else {
+            label.onclick = () => this.ev.toggleFeature(f.id);
+            node.onclick = () => this.ev.toggleFeature(f.id);
+          }
           this.body.append(label);
-          node.onclick = () => this.ev.toggleFeature(f.id);
         } else {
           node.dataset.test = `node-${c}-${u}`;
           const bias = document.createElement('div');

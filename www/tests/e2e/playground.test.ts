@@ -248,6 +248,10 @@ describe('playground', () => {
     expect(await page.isVisible(test$('select-learningRate'))).toBe(false);
     expect(await page.isVisible(test$('select-dropout'))).toBe(false);
     expect(await page.isVisible(test$('select-activation'))).toBe(true);
+    expect(await page.isVisible(test$('feature-x1'))).toBe(true);
+    expect(await page.isVisible(test$('feature-sinx1'))).toBe(false); // unused features are hidden
+    await page.click(test$('feature-x1'));
+    expect((await state(page)).features).toEqual(['x1', 'x2']); // and the used ones are fixed
     await ctx.close();
   });
 
