@@ -18,6 +18,8 @@ commands:
   serve            setup, build the wasm package, serve the playground on http://127.0.0.1:8080
                    [--port N] [--no-build] [--dir FOLDER]
   bench [args..]   run the benchmarks (webgrad-bench) with args
+  bench --browser  webgrad vs TensorFlow.js and ONNX Runtime Web in headless Chromium; writes
+                   BENCHMARKS.md   [--smoke] [--reps N] [--runners a,b] [--workloads id,id]
   ci               what .ci/run calls: `test` (plus the relaxed-simd wasm run)";
 
 fn main() -> ExitCode {

@@ -58,6 +58,11 @@ pub fn run(o: &Opts) -> Res {
             for dir in ["web", "www"] {
                 st.stage(&format!("npm test in {dir}/"), || npm_test(dir))?;
             }
+            if util::root().join("bench/package.json").exists() {
+                st.stage("browser bench smoke (node bench/run.mjs --smoke)", || {
+                    browser_bench(&["--smoke".to_string()])
+                })?;
+            }
         }
         Ok(())
     })();
@@ -112,8 +117,14 @@ fn npm_test(dir: &str) -> Res {
     sh(&mut c)
 }
 
-/// Run the benchmark binary (crate `webgrad-bench`) when it exists.
+/// Run the benchmark binary (crate `webgrad-bench`) when it exists; with `--browser`, the
+/// side-by-side browser benchmark in bench/ (vs TensorFlow.js and ONNX Runtime Web) instead.
 pub fn bench(args: &[String]) -> Res {
+    if args.iter().any(|a| a == "--browser") {
+        setup::run(setup::Scope::Test)?;
+        let rest: Vec<String> = args.iter().filter(|a| *a != "--browser").cloned().collect();
+        return browser_bench(&rest);
+    }
     let root = util::root();
     if !root.join("crates/bench/Cargo.toml").exists() {
         println!("no crates/bench yet: nothing to benchmark");
@@ -122,5 +133,12 @@ pub fn bench(args: &[String]) -> Res {
     let mut c = cmd("cargo", &["run", "--release", "-p", "webgrad-bench", "--"]);
     c.args(args);
     c.env("XDG_RUNTIME_DIR", "/tmp");
+    sh(&mut c)
+}
+
+/// `node bench/run.mjs [args]`: it installs bench/'s npm packages and builds web/ when needed.
+fn browser_bench(args: &[String]) -> Res {
+    let mut c = cmd("node", &["bench/run.mjs"]);
+    c.args(args).env("CHROMIUM", "/usr/bin/chromium");
     sh(&mut c)
 }
