@@ -23,7 +23,12 @@ page.on('console', (m) => m.type() === 'error' && console.log('console error:', 
 page.on('pageerror', (e) => console.log('page error:', String(e)));
 await page.goto(`http://127.0.0.1:${server.address().port}/${hash}`);
 await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
-for (const c of clicks) { await page.click(c); await page.waitForTimeout(300); }
+for (const c of clicks) {
+  if (c.startsWith("hover:")) await page.hover(c.slice(6));
+  else if (c.startsWith("wait:")) await page.waitForTimeout(Number(c.slice(5)));
+  else await page.click(c);
+  await page.waitForTimeout(300);
+}
 await page.waitForTimeout(Number(wait));
 await mkdir(out, { recursive: true });
 if (process.env.EL) await page.locator(process.env.EL).screenshot({ path: join(out, `${name}.png`) });

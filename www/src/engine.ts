@@ -145,6 +145,11 @@ export async function initDevice(pref: DevicePref): Promise<DeviceInfo & { fallb
   return { ...device, fallback };
 }
 
+/** Bytes of wasm memory in the training worker. */
+export function engineMemory(): Promise<number> {
+  return rpc ? rpc.call<number>('memory') : Promise.resolve(0);
+}
+
 export function deviceInfo(): DeviceInfo {
   return device;
 }

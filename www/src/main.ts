@@ -8,7 +8,7 @@ import './style.css';
 
 import { featureMatrix, gridPoints, makeSplit, type Point, type Split } from './data';
 import {
-  buildModel, decodeSafetensors, deviceInfo, encodeSafetensors, initDevice, type EngineModel,
+  buildModel, decodeSafetensors, deviceInfo, engineMemory, encodeSafetensors, initDevice, type EngineModel,
   type ModelSpec, type Snapshot, type TrainSet, webgradSpec,
 } from './engine';
 import { autosave, clearAutosave, download, restore } from './persist';
@@ -480,6 +480,7 @@ Object.assign(window, {
     get busy() { return busy; },
     get perf() { return perf; },
     get device() { return deviceInfo(); },
+    engineMemory,
     clearAutosave,
   },
 });

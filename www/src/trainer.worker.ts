@@ -4,6 +4,7 @@
 // translation of ModelSpec into that API.
 
 import * as wg from 'webgrad';
+import { wasmMemoryBytes } from 'webgrad/pkg/webgrad_wasm.js';
 import { rng } from './data';
 import type { ModelSpec, Snapshot, Tensors, TrainSet } from './engine';
 
@@ -324,6 +325,8 @@ const handlers: Record<string, (...args: any[]) => unknown> = {
     model?.dispose();
     model = null;
   },
+  /** Bytes of wasm memory (the tests check that training does not grow it). */
+  memory: () => wasmMemoryBytes(),
 };
 
 /** Float32Array buffers in a result travel as transferables (no copy). */

@@ -259,7 +259,13 @@ describe('playground', () => {
     const ctx = await browser.newContext(VIEWPORT);
     const { page } = await open(ctx, `${site.url}#dataset=spiral&hidden=8,8,8&features=x1,x2,sinx1,sinx2`);
     await page.click(test$('play'));
+    await page.waitForTimeout(2000);
+    const memory = () => page.evaluate(() => (window as any).playground.engineMemory() as Promise<number>);
+    const m1 = await memory();
     await page.waitForTimeout(4000);
+    const m2 = await memory();
+    console.log(`engine memory while training: ${(m1 / 1e6).toFixed(1)} MB → ${(m2 / 1e6).toFixed(1)} MB`);
+    expect(m2).toBeLessThanOrEqual(m1 * 1.5);
     const perf = await page.evaluate(() => {
       const f = [...(window as any).playground.perf.frames].sort((a: number, b: number) => a - b);
       return { p50: f[Math.floor(f.length / 2)], p95: f[Math.floor(f.length * 0.95)], n: f.length };
