@@ -363,6 +363,14 @@ function note(msg: string, sticky = false) {
 }
 $('#note-close').onclick = () => ($('#note').hidden = true);
 
+// Space runs / pauses, as on a media player (not while typing in a field).
+addEventListener('keydown', (e) => {
+  const t = e.target as HTMLElement;
+  if (e.code !== 'Space' || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(t.tagName)) return;
+  e.preventDefault();
+  setPlaying(!playing);
+});
+
 // ---- save / load ---------------------------------------------------------------------------------
 
 $('#save-model').onclick = async () => {
