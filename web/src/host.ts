@@ -1,14 +1,19 @@
 // The engine host: the command handlers that own models and run training. It runs in the
 // training worker (worker.ts) or, with `init({ worker: false })`, on the page itself.
 //
-// The host frees every engine object it creates as soon as it is done with it, so a training
-// run's wasm memory stays flat whatever the garbage collector does.
+// - Every engine object the host makes is freed as soon as it is done with it, so a training
+//   run's wasm memory stays flat whatever the garbage collector does.
+// - Values are read back only asynchronously (`readF32`), once per epoch unless per-batch events
+//   are asked for: a WebGPU tensor cannot be read synchronously in the browser.
+// - The host's tensors are made on the training device (`onDevice`); the page's own tensors
+//   stay on the CPU even when both share one engine instance (no worker).
+import type { Model as RawModel } from '../pkg/webgrad_wasm.js';
 import { loadEngine, type RawEngine, type RawTensor } from './engine.js';
-import { detectWebGpu } from './features.js';
+import { detectWebGpu, type WebGpuInfo } from './features.js';
 import { CancelledError, yieldToEventLoop, type CallContext, type Handler } from './rpc.js';
 import type { DeviceKind } from './runtime.js';
 import type { ModelSpec } from './spec.js';
-import { buffersOf, tensorFromWire, wireFromTensor, type WireArray } from './wire.js';
+import { buffersOf, type WireArray } from './wire.js';
 
 export interface HostInitArgs {
   module: WebAssembly.Module;
@@ -20,6 +25,8 @@ export interface HostInitResult {
   device: 'cpu' | 'webgpu';
   name: string;
   flavor: string;
+  /** Why 'auto' did not pick WebGPU, when it did not. */
+  note?: string;
 }
 
 export interface LayerSummary {
@@ -35,7 +42,7 @@ export interface ModelInfo {
   outputShape: number[];
 }
 
-/** Per-epoch numbers with Keras' names: loss, accuracy, val_loss, val_accuracy, lr, … */
+/** Per-epoch numbers with Keras' names: loss, accuracy, mae, val_loss, val_accuracy, lr. */
 export interface Logs {
   loss: number;
   [metric: string]: number;
@@ -60,32 +67,12 @@ export type FitEvent =
   | { kind: 'epoch'; epoch: number; logs: Logs }
   | { kind: 'batch'; epoch: number; batch: number; loss: number };
 
-type RawModel = import('../pkg/webgrad_wasm.js').Model;
-
 interface Entry {
   model: RawModel;
   spec: ModelSpec;
 }
 
-/** Pick the device: WebGPU when asked for (an error if impossible), or when 'auto' finds it. */
-async function chooseDevice(raw: RawEngine, kind: DeviceKind): Promise<'cpu' | 'webgpu'> {
-  if (kind === 'cpu') {
-    raw.setDevice('cpu');
-    return 'cpu';
-  }
-  const gpu = await detectWebGpu();
-  if (kind === 'webgpu' && !gpu.available) throw new Error(`webgrad: WebGPU was requested but ${gpu.reason}`);
-  if (gpu.available) {
-    try {
-      raw.setDevice('webgpu');
-      return 'webgpu';
-    } catch (e) {
-      if (kind === 'webgpu') throw e;
-    }
-  }
-  raw.setDevice('cpu');
-  return 'cpu';
-}
+const METRICS = ['accuracy', 'mae'];
 
 /** Frees engine objects at the end of a scope. */
 class Scope {
@@ -104,15 +91,23 @@ class Scope {
 function pacer(ms: number) {
   let last = performance.now();
   return async (ctx: CallContext) => {
-    if (performance.now() - last < ms) return;
-    await yieldToEventLoop();
-    last = performance.now();
+    if (performance.now() - last >= ms) {
+      await yieldToEventLoop();
+      last = performance.now();
+    }
     if (ctx.cancelled) throw new CancelledError();
   };
 }
 
+/** 'auto' takes WebGPU only on a hardware adapter: a software one (SwiftShader) is slower than
+ *  the wasm SIMD CPU backend. */
+function autoWantsGpu(gpu: WebGpuInfo): boolean {
+  return gpu.available && !gpu.isFallbackAdapter;
+}
+
 export function hostHandlers(): Record<string, Handler> {
   let raw: RawEngine | null = null;
+  let device: 'cpu' | 'webgpu' = 'cpu';
   const models = new Map<number, Entry>();
   let nextId = 1;
   const engine = (): RawEngine => {
@@ -124,19 +119,95 @@ export function hostHandlers(): Record<string, Handler> {
     if (!e) throw new Error(`webgrad: model ${id} does not exist (disposed?)`);
     return e;
   };
+  /** Run `fn` with new tensors made on the training device, then give the page back its CPU. */
+  function onDevice<T>(fn: (r: RawEngine) => T): T {
+    const r = engine();
+    if (device === 'cpu') return fn(r);
+    r.setDevice(device);
+    try {
+      return fn(r);
+    } finally {
+      r.setDevice('cpu');
+    }
+  }
+  const upload = (a: WireArray): RawTensor =>
+    onDevice((r) => (a.data instanceof Int32Array ? r.Tensor.fromI32(a.data, Uint32Array.from(a.shape)) : r.Tensor.fromF32(a.data, Uint32Array.from(a.shape))));
+  const download = async (t: RawTensor): Promise<WireArray> =>
+    ({ data: t.dtype === 'i32' ? await t.readI32() : await t.readF32(), shape: Array.from(t.shape) });
 
-  /** Loss and metrics over a data set (the engine's evaluate: batches, evaluation mode, no graph). */
-  function evaluate(e: Entry, x: RawTensor, y: RawTensor, batchSize: number, metrics: string[], prefix = ''): Logs {
-    const logs = e.model.evaluate(x, y, batchSize, metrics) as Record<string, number>;
-    return Object.fromEntries(Object.entries(logs).map(([k, v]) => [prefix + k, v])) as Logs;
+  /** Device-side sums of each metric over a batch, from outputs `pred` and targets `y`. */
+  function metricSums(e: Entry, pred: RawTensor, y: RawTensor, metrics: string[], s: Scope): RawTensor[] {
+    return onDevice((r) => metrics.map((m) => {
+      const loss = e.spec.loss.type;
+      if (m === 'accuracy' && loss === 'softmax_cross_entropy') {
+        return s.keep(s.keep(s.keep(s.keep(pred.argmax(-1, false)).cast('f32')).eq(s.keep(y.cast('f32')))).sum(undefined, false));
+      }
+      if (m === 'accuracy') {
+        // binary cross-entropy: logit > 0 vs target > 0.5; regression (±1 labels): sign agreement
+        const cut = loss === 'binary_cross_entropy' ? 0.5 : 0;
+        const zero = s.keep(r.Tensor.scalar(0));
+        const c = s.keep(r.Tensor.scalar(cut));
+        return s.keep(s.keep(s.keep(pred.gt(zero)).eq(s.keep(y.gt(c)))).sum(undefined, false));
+      }
+      if (loss === 'softmax_cross_entropy') throw new Error(`webgrad: the mae metric needs a regression or binary loss, not ${loss}`);
+      const p = loss === 'binary_cross_entropy' ? s.keep(pred.sigmoid()) : pred;
+      return s.keep(s.keep(s.keep(p.sub(y)).abs()).sum(undefined, false));
+    }));
+  }
+
+  /** Loss and metrics over a data set in batches, evaluation mode, one readback at the end. */
+  async function evaluate(e: Entry, x: RawTensor, y: RawTensor, batchSize: number, metrics: string[], prefix = ''): Promise<Logs> {
+    const bad = metrics.find((m) => !METRICS.includes(m));
+    if (bad) throw new Error(`webgrad: unknown metric ${JSON.stringify(bad)} (known: ${METRICS.join(', ')})`);
+    const n = x.shape[0];
+    const sums: (RawTensor | undefined)[] = [undefined, ...metrics.map(() => undefined)];
+    const add = (i: number, t: RawTensor) => {
+      const old = sums[i];
+      sums[i] = old ? onDevice(() => old.add(t)) : t.clone();
+      old?.free();
+    };
+    for (let start = 0; start < n; start += batchSize) {
+      const s = new Scope();
+      const len = Math.min(batchSize, n - start);
+      const xb = s.keep(x.narrow(0, start, len));
+      const yb = s.keep(y.narrow(0, start, len));
+      const pred = s.keep(e.model.predict(xb));
+      add(0, s.keep(onDevice(() => s.keep(e.model.lossOf(pred, yb)).mulScalar(len))));
+      metricSums(e, pred, yb, metrics, s).forEach((t, i) => add(i + 1, t));
+      s.free();
+    }
+    const s = new Scope();
+    const all = onDevice((r) => r.Tensor.stack(sums.map((t) => t!), 0));
+    const values = await s.keep(all).readF32();
+    s.free();
+    const perElement = y.size / Math.max(1, n);
+    const logs: Logs = { [`${prefix}loss`]: values[0] / n } as Logs;
+    metrics.forEach((m, i) => (logs[prefix + m] = values[i + 1] / (n * perElement)));
+    return logs;
   }
 
   return {
     async init(args: HostInitArgs): Promise<HostInitResult> {
       const loaded = await loadEngine({ wasm: args.module });
       raw = loaded.raw;
-      const device = await chooseDevice(raw, args.device);
-      return { device, name: raw.deviceName(), flavor: raw.buildFlavor() };
+      let note: string | undefined;
+      if (args.device !== 'cpu') {
+        const gpu = await detectWebGpu();
+        if (args.device === 'webgpu' && !gpu.available) throw new Error(`webgrad: WebGPU was requested but ${gpu.reason}`);
+        if (args.device === 'webgpu' || autoWantsGpu(gpu)) {
+          try {
+            await raw.initWebgpu();
+            device = 'webgpu';
+          } catch (e) {
+            if (args.device === 'webgpu') throw e;
+            note = `WebGPU failed to open (${e instanceof Error ? e.message : String(e)}); using the CPU`;
+          }
+        } else {
+          note = gpu.available ? 'the WebGPU adapter is a software fallback, slower than the CPU backend' : gpu.reason;
+        }
+      }
+      const name = onDevice((r) => r.deviceName());
+      return { device, name, flavor: raw.buildFlavor(), note };
     },
 
     /** Bytes of wasm memory the host's engine holds (for memory tests and the playground). */
@@ -145,7 +216,7 @@ export function hostHandlers(): Record<string, Handler> {
     },
 
     'model.create'({ spec }: { spec: ModelSpec }): ModelInfo {
-      const model = engine().Model.fromSpec(spec);
+      const model = onDevice((r) => r.Model.fromSpec(spec));
       const id = nextId++;
       models.set(id, { model, spec });
       return { id, summary: model.summary() as LayerSummary[], numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
@@ -157,13 +228,12 @@ export function hostHandlers(): Record<string, Handler> {
     },
 
     async 'model.fit'(a: FitArgs, ctx: CallContext): Promise<{ epochs: number[]; history: Record<string, number[]> }> {
-      const r = engine();
       const e = entry(a.id);
       const data = new Scope();
-      const x = data.keep(tensorFromWire(r, a.x));
-      const y = data.keep(tensorFromWire(r, a.y));
-      const vx = a.validation && data.keep(tensorFromWire(r, a.validation.x));
-      const vy = a.validation && data.keep(tensorFromWire(r, a.validation.y));
+      const x = data.keep(upload(a.x));
+      const y = data.keep(upload(a.y));
+      const vx = a.validation && data.keep(upload(a.validation.x));
+      const vy = a.validation && data.keep(upload(a.validation.y));
       const n = a.x.shape[0];
       const history: Record<string, number[]> = {};
       const epochs: number[] = [];
@@ -171,30 +241,41 @@ export function hostHandlers(): Record<string, Handler> {
       try {
         if (!(n > 0)) throw new Error('webgrad: fit needs at least one example');
         if (!(a.batchSize >= 1)) throw new Error(`webgrad: batchSize ${a.batchSize} must be ≥ 1`);
+        const evalBatch = Math.max(a.batchSize, 256);
         for (let epoch = a.initialEpoch; epoch < a.initialEpoch + a.epochs; epoch++) {
-          const order = a.shuffle ? r.randomPermutation(n, BigInt(a.seed) + BigInt(epoch)) : Int32Array.from({ length: n }, (_, i) => i);
-          let lossSum = 0;
+          const r = engine();
+          const order = a.shuffle ? r.randomPermutation(n, BigInt(a.seed) + BigInt(epoch)) : null;
+          let lossSum: RawTensor | undefined;
           for (let start = 0, batch = 0; start < n; start += a.batchSize, batch++) {
-            if (ctx.cancelled) throw new CancelledError();
             const s = new Scope();
-            const idx = s.keep(r.Tensor.fromI32(order.subarray(start, Math.min(n, start + a.batchSize)), Uint32Array.of(Math.min(a.batchSize, n - start))));
-            const xb = s.keep(r.gatherRows(x, idx));
-            const yb = s.keep(r.gatherRows(y, idx));
-            const loss = s.keep(e.model.trainStep(xb, yb)).item();
-            lossSum += loss * idx.size;
+            const len = Math.min(a.batchSize, n - start);
+            let xb: RawTensor;
+            let yb: RawTensor;
+            if (order) {
+              const idx = s.keep(onDevice((r) => r.Tensor.fromI32(order.subarray(start, start + len), Uint32Array.of(len))));
+              xb = s.keep(r.gatherRows(x, idx));
+              yb = s.keep(r.gatherRows(y, idx));
+            } else {
+              xb = s.keep(x.narrow(0, start, len));
+              yb = s.keep(y.narrow(0, start, len));
+            }
+            const loss = s.keep(e.model.trainStep(xb, yb));
+            const weighted = onDevice(() => (lossSum ? s.keep(loss.mulScalar(len)).add(lossSum) : loss.mulScalar(len)));
+            lossSum?.free();
+            lossSum = weighted;
+            if (a.batchEvents) ctx.emit({ kind: 'batch', epoch, batch, loss: (await loss.readF32())[0] } satisfies FitEvent);
             s.free();
-            if (a.batchEvents) ctx.emit({ kind: 'batch', epoch, batch, loss } satisfies FitEvent);
             await pace(ctx);
           }
-          // Training metrics come from one evaluation pass over the training data at the end of
+          const logs: Logs = { loss: (await lossSum!.readF32())[0] / n };
+          lossSum!.free();
+          // Training metrics come from an evaluation pass over the training data at the end of
           // the epoch (Keras averages them over the epoch's batches instead).
-          const logs: Logs = { loss: lossSum / n };
-          const evalBatch = Math.max(a.batchSize, 256);
-          if (a.metrics.length) Object.assign(logs, evaluate(e, x, y, evalBatch, a.metrics), { loss: lossSum / n });
-          if (vx && vy) Object.assign(logs, evaluate(e, vx, vy, evalBatch, a.metrics, 'val_'));
+          if (a.metrics.length) Object.assign(logs, await evaluate(e, x, y, evalBatch, a.metrics), { loss: logs.loss });
+          if (vx && vy) Object.assign(logs, await evaluate(e, vx, vy, evalBatch, a.metrics, 'val_'));
           logs.lr = e.model.learningRate;
           epochs.push(epoch);
-          for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v as number);
+          for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
           ctx.emit({ kind: 'epoch', epoch, logs } satisfies FitEvent);
           await pace(ctx);
         }
@@ -204,37 +285,32 @@ export function hostHandlers(): Record<string, Handler> {
       }
     },
 
-    'model.trainOnBatch'(a: { id: number; x: WireArray; y: WireArray }): number {
-      const r = engine();
+    async 'model.trainOnBatch'(a: { id: number; x: WireArray; y: WireArray }): Promise<number> {
       const s = new Scope();
       try {
-        const x = s.keep(tensorFromWire(r, a.x));
-        const y = s.keep(tensorFromWire(r, a.y));
-        return s.keep(entry(a.id).model.trainStep(x, y)).item();
+        const x = s.keep(upload(a.x));
+        const y = s.keep(upload(a.y));
+        return (await s.keep(entry(a.id).model.trainStep(x, y)).readF32())[0];
       } finally {
         s.free();
       }
     },
 
-    'model.evaluate'(a: { id: number; x: WireArray; y: WireArray; batchSize: number; metrics: string[] }): Logs {
-      const r = engine();
+    async 'model.evaluate'(a: { id: number; x: WireArray; y: WireArray; batchSize: number; metrics: string[] }): Promise<Logs> {
       const s = new Scope();
       try {
-        const x = s.keep(tensorFromWire(r, a.x));
-        const y = s.keep(tensorFromWire(r, a.y));
-        return evaluate(entry(a.id), x, y, a.batchSize, a.metrics);
+        return await evaluate(entry(a.id), s.keep(upload(a.x)), s.keep(upload(a.y)), a.batchSize, a.metrics);
       } finally {
         s.free();
       }
     },
 
-    'model.predict'(a: { id: number; x: WireArray; proba: boolean; batchSize: number }, ctx: CallContext): WireArray {
-      const r = engine();
+    async 'model.predict'(a: { id: number; x: WireArray; proba: boolean; batchSize: number }, ctx: CallContext): Promise<WireArray> {
       const s = new Scope();
       try {
-        const x = s.keep(tensorFromWire(r, a.x));
+        const x = s.keep(upload(a.x));
         const m = entry(a.id).model;
-        const out = wireFromTensor(s.keep(a.proba ? m.predictProba(x) : m.predictBatched(x, a.batchSize)));
+        const out = await download(s.keep(a.proba ? m.predictProba(x) : m.predictBatched(x, a.batchSize)));
         ctx.transfer(...buffersOf(out));
         return out;
       } finally {
@@ -242,16 +318,24 @@ export function hostHandlers(): Record<string, Handler> {
       }
     },
 
-    'model.getWeights'(a: { id: number }, ctx: CallContext): { name: string; value: WireArray }[] {
+    async 'model.getWeights'(a: { id: number }, ctx: CallContext): Promise<{ name: string; value: WireArray }[]> {
       const m = entry(a.id).model;
-      const out = m.parameterNames().map((name: string) => {
+      const out: { name: string; value: WireArray }[] = [];
+      for (const name of m.parameterNames()) {
         const t = m.parameter(name);
-        const value = wireFromTensor(t);
-        t.free();
-        return { name, value };
-      });
-      ctx.transfer(...buffersOf(...out.map((w: { value: WireArray }) => w.value)));
+        try {
+          out.push({ name, value: await download(t) });
+        } finally {
+          t.free();
+        }
+      }
+      ctx.transfer(...buffersOf(...out.map((w) => w.value)));
       return out;
+    },
+
+    'model.setWeights'(a: { id: number; weights: { name: string; value: WireArray }[] }): void {
+      const m = entry(a.id).model;
+      m.loadParameters(a.weights.map((w) => w.name), a.weights.map((w) => upload(w.value)));
     },
 
     'model.setLearningRate'(a: { id: number; lr: number }): void {

@@ -206,6 +206,16 @@ export class Sequential {
     return Object.fromEntries(ws.map((w) => [w.name, tensor(w.value.data, w.value.shape)]));
   }
 
+  /** Replace every parameter and buffer (names as `getWeights` gives them; all must be present). */
+  async setWeights(weights: Record<string, TensorLike>): Promise<void> {
+    const id = (await this.build()).id;
+    const list = Object.entries(weights).map(([name, v]) => {
+      const t = v instanceof Tensor ? v : tensor(v);
+      return { name, value: { data: t.dataSync(), shape: t.shape } as WireArray };
+    });
+    await runtimeNow().client.call('model.setWeights', { id, weights: list }, { transfer: buffersOf(...list.map((w) => w.value)) });
+  }
+
   /** Set the base learning rate (a schedule still scales it). */
   async setLearningRate(lr: number): Promise<void> {
     const id = (await this.build()).id;

@@ -7,7 +7,8 @@ import { hostHandlers, type HostInitArgs, type HostInitResult } from './host.js'
 export type DeviceKind = 'auto' | 'webgpu' | 'cpu';
 
 export interface InitOptions {
-  /** 'auto' (default): WebGPU when the browser has an adapter and the engine supports it, else CPU. */
+  /** Where models train. 'auto' (default): WebGPU on a hardware adapter, else the wasm CPU
+   *  backend (a software adapter such as SwiftShader is slower than it); 'webgpu' insists. */
   device?: DeviceKind;
   /** Which wasm build to load; 'auto' (default) picks the fastest one this browser validates. */
   flavor?: Flavor | 'auto';
@@ -18,8 +19,10 @@ export interface InitOptions {
 }
 
 export interface DeviceInfo {
-  /** The device the engine computes on. */
+  /** The device models train on (the page's own tensors always use the CPU). */
   device: 'cpu' | 'webgpu';
+  /** Why 'auto' chose the CPU, when it did. */
+  note?: string;
   /** The engine's own name for it, e.g. "cpu (wasm simd128)". */
   name: string;
   /** The wasm build in use. */
@@ -63,12 +66,12 @@ export function init(opts: InitOptions = {}): Promise<DeviceInfo> {
     }
     const args: HostInitArgs = { module: loaded.module, device, inline: !useWorker };
     const res = await client.call<HostInitResult>('init', args);
-    // The page's own engine (for tensor ops) uses the same device kind as the host.
-    if (useWorker) loaded.raw.setDevice(res.device);
+    // The page's own tensors stay on the CPU (synchronous `dataSync`); models train on `device`.
     current = {
       client,
       info: {
         device: res.device,
+        note: res.note,
         name: res.name,
         flavor: loaded.flavor,
         wasmFeatures: detectWasmFeatures(),

@@ -98,16 +98,16 @@ export class Tensor {
   dataSync(): Float32Array | Int32Array {
     return this.dtype === 'int32' ? this.raw.toI32() : this.raw.toF32();
   }
-  /** The values in row-major order; async so that GPU tensors can read back without blocking. */
-  async data(): Promise<Float32Array | Int32Array> {
-    return this.dataSync();
+  /** The values in row-major order, read without blocking (the way to read WebGPU tensors). */
+  data(): Promise<Float32Array | Int32Array> {
+    return this.dtype === 'int32' ? this.raw.readI32() : this.raw.readF32();
   }
   /** The values as nested arrays. */
   arraySync(): NestedArray {
     return unflatten(this.dataSync(), this.shape);
   }
   async array(): Promise<NestedArray> {
-    return this.arraySync();
+    return unflatten(await this.data(), this.shape);
   }
   /** The value of a one-element tensor. */
   item(): number {

@@ -70,6 +70,27 @@ describe('training (engine host inline)', () => {
     expect(Object.keys(w)).toContain('0.weight');
   });
 
+  it('reports mae for regression, refuses unknown metrics, and round-trips weights', async () => {
+    const { x, y } = wg.datasets.synthetic2d('regress_plane', { n: 64, seed: 3 });
+    const m = wg.sequential([wg.dense({ units: 1 })], { seed: 1 });
+    m.compile({ optimizer: wg.sgd(0.05), loss: 'mse', metrics: ['mae'] });
+    const h = await m.fit(x, y, { epochs: 5, batchSize: 16, validationData: [x, y] });
+    expect(h.history.mae).toHaveLength(5);
+    expect(h.history.val_loss[4]).toBeCloseTo(h.history.loss[4], 1);
+    const w = await m.getWeights();
+    const before = (await m.evaluate(x, y)).loss;
+    const other = wg.sequential([wg.dense({ units: 1 })], { seed: 2 });
+    other.compile({ optimizer: wg.sgd(0.05), loss: 'mse' });
+    await other.build([2]);
+    expect((await other.evaluate(x, y)).loss).not.toBeCloseTo(before, 5);
+    await other.setWeights(w);
+    expect((await other.evaluate(x, y)).loss).toBeCloseTo(before, 5);
+    await expect(other.setWeights({ '0.weight': w['0.weight'] })).rejects.toThrow(/missing 0.bias/);
+    const bad = wg.sequential([wg.dense({ units: 1 })]);
+    bad.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] });
+    await expect(bad.evaluate(x, y)).rejects.toThrow(/unknown metric "f1"/);
+  });
+
   it('is reproducible for a seed', async () => {
     const run = async () => {
       const { x, y } = wg.datasets.xor({ n: 64, seed: 2 });

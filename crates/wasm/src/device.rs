@@ -6,18 +6,35 @@ use webgrad_core::Device;
 
 thread_local! {
     static CURRENT: RefCell<Device> = RefCell::new(webgrad_cpu::cpu());
+    /// The WebGPU device once `initWebgpu` has opened it.
+    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
 }
 
 pub(crate) fn current_device() -> Device {
     CURRENT.with(|d| d.borrow().clone())
 }
 
-/// Choose the device for new tensors: "cpu" (always available). Tensors made before keep theirs.
+/// Open the WebGPU device (once; later calls return at once). Rejects with the reason when
+/// there is no adapter. Returns the device's name.
+#[wasm_bindgen(js_name = initWebgpu)]
+pub async fn init_webgpu() -> JsResult<String> {
+    if let Some(d) = WEBGPU.with(|g| g.borrow().clone()) {
+        return Ok(d.name());
+    }
+    let device = webgrad_webgpu::webgpu_device().await.map_err(crate::js_err)?;
+    let name = device.name();
+    WEBGPU.with(|g| *g.borrow_mut() = Some(device));
+    Ok(name)
+}
+
+/// Choose the device for new tensors: "cpu" (always), or "webgpu" after `initWebgpu`. Tensors
+/// made before keep their device.
 #[wasm_bindgen(js_name = setDevice)]
 pub fn set_device(kind: &str) -> JsResult<String> {
     let device = match kind {
         "cpu" => webgrad_cpu::cpu(),
-        other => return Err(JsError::new(&format!("device: {other:?} is not available in this build (available: \"cpu\")"))),
+        "webgpu" => WEBGPU.with(|g| g.borrow().clone()).ok_or_else(|| JsError::new("device: call initWebgpu() before choosing \"webgpu\""))?,
+        other => return Err(JsError::new(&format!("device: unknown device {other:?} (use \"cpu\" or \"webgpu\")"))),
     };
     let name = device.name();
     CURRENT.with(|d| *d.borrow_mut() = device);

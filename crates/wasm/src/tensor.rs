@@ -162,6 +162,30 @@ impl WasmTensor {
     pub fn item(&self) -> JsResult<f32> {
         self.inner.item().map_err(js_err)
     }
+    /// Values as a Float32Array without blocking: the way to read a WebGPU tensor in the
+    /// browser (CPU tensors resolve at once).
+    #[wasm_bindgen(js_name = readF32)]
+    pub fn read_f32(&self) -> js_sys::Promise {
+        let t = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let v = webgrad_webgpu::read_f32_async(&t).await.map_err(|e| JsValue::from(js_err(e)))?;
+            Ok(js_sys::Float32Array::from(&v[..]).into())
+        })
+    }
+    /// Values as an Int32Array without blocking.
+    #[wasm_bindgen(js_name = readI32)]
+    pub fn read_i32(&self) -> js_sys::Promise {
+        let t = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let v = webgrad_webgpu::read_i32_async(&t).await.map_err(|e| JsValue::from(js_err(e)))?;
+            Ok(js_sys::Int32Array::from(&v[..]).into())
+        })
+    }
+    /// Copy to the current device (a new leaf: gradients do not flow across devices).
+    #[wasm_bindgen(js_name = toCurrentDevice)]
+    pub fn to_current_device(&self) -> TResult {
+        wrap(self.inner.to_device(&current_device()))
+    }
 
     // ---- scalars and composites ----------------------------------------------------------
     #[wasm_bindgen(js_name = addScalar)]
