@@ -271,7 +271,7 @@ fn losses_match_their_definitions() {
     // BCE with logits, including extreme logits that a naive formula would overflow on.
     let x = [-3.0f32, 0.5, 200.0, -200.0];
     let z = [0.0f32, 1.0, 0.0, 1.0];
-    let naive: f32 = x.iter().zip(&z).map(|(&x, &z)| (x.max(0.0) - x * z + (1.0 + (-x.abs()).exp()).ln())).sum::<f32>() / 4.0;
+    let naive: f32 = x.iter().zip(&z).map(|(&x, &z)| x.max(0.0) - x * z + (1.0 + (-x.abs()).exp()).ln()).sum::<f32>() / 4.0;
     let bce = loss::bce_with_logits(&t(&x, &[4, 1], &dev), &t(&z, &[4, 1], &dev)).unwrap().item().unwrap();
     assert!((bce - naive).abs() < 1e-4 && bce.is_finite(), "{bce} vs {naive}");
 

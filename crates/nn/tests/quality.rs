@@ -1,4 +1,7 @@
-//! The quality bars on the CPU device (thin wrappers over `webgrad_nn::quality`).
+//! The quality bars on the CPU device (thin wrappers over `webgrad_nn::quality`, which the
+//! conformance suite also runs on other devices). CI runs them in release mode
+//! (`cargo test --workspace --release`); alone: `cargo test --release -p webgrad-nn --test quality`.
+#![cfg(not(target_arch = "wasm32"))]
 use std::time::Instant;
 use webgrad_cpu::cpu;
 use webgrad_nn::quality;
@@ -13,4 +16,22 @@ fn run(f: impl FnOnce() -> webgrad_core::Result<quality::Report>) {
 #[test]
 fn spiral_two_tanh_layers_of_8_reach_95_percent() {
     run(|| quality::spiral(&cpu()));
+}
+
+#[test]
+fn mnist_mlp_784_128_10_reaches_95_percent() {
+    let mnist = webgrad_data::assets::mnist().unwrap();
+    run(|| quality::mnist_mlp(&cpu(), &mnist));
+}
+
+#[test]
+fn mnist_small_cnn_reaches_97_percent() {
+    let mnist = webgrad_data::assets::mnist().unwrap();
+    run(|| quality::mnist_cnn(&cpu(), &mnist));
+}
+
+#[test]
+fn char_transformer_beats_the_unigram_loss() {
+    let text = webgrad_data::assets::tiny_shakespeare().unwrap();
+    run(|| quality::char_transformer(&cpu(), &text));
 }
