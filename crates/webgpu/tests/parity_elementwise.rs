@@ -195,3 +195,20 @@ fn name_and_buffer_reuse() {
     let stats = backend.stats();
     assert!(stats.buffers_reused > stats.buffers_allocated, "{stats:?}");
 }
+
+#[test]
+fn async_readback_matches_sync() {
+    let Some(gpu) = gpu!() else { return };
+    let t = Tensor::from_vec((0..24).map(|v| v as f32 * 0.5).collect(), &[2, 3, 4], &gpu).unwrap();
+    let view = t.permute(&[2, 0, 1]).unwrap().narrow(0, 1, 2).unwrap();
+    let got = pollster::block_on(webgrad_webgpu::read_f32_async(&view)).unwrap();
+    assert_eq!(got, view.to_vec().unwrap());
+    let ints = Tensor::from_i32(vec![3, -1, 7, 9], &[2, 2], &gpu).unwrap().t().unwrap();
+    assert_eq!(pollster::block_on(webgrad_webgpu::read_i32_async(&ints)).unwrap(), vec![3, 7, -1, 9]);
+    assert_eq!(pollster::block_on(webgrad_webgpu::read_f32_async(&ints)).unwrap(), vec![3.0, 7.0, -1.0, 9.0]);
+    // Other devices are read synchronously; empty tensors need no GPU work.
+    let on_cpu = Tensor::from_vec(vec![1.0, 2.0], &[2], &common::cpu()).unwrap();
+    assert_eq!(pollster::block_on(webgrad_webgpu::read_f32_async(&on_cpu)).unwrap(), vec![1.0, 2.0]);
+    let empty = Tensor::from_vec(vec![], &[0, 3], &gpu).unwrap();
+    assert!(pollster::block_on(webgrad_webgpu::read_f32_async(&empty)).unwrap().is_empty());
+}

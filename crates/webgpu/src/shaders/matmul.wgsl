@@ -15,10 +15,10 @@
 
 const TILE: u32 = 32u;
 
-// A's tile, transposed: a_tile[k * 8 + i] holds rows 4i..4i+3 of column k, so one vec4 read
-// gives a thread the four rows it owns.
+// Both tiles are stored as the inputs are laid out, four columns per vec4:
+// a_tile[r * 8 + j] holds A[row0 + r][k0 + 4j .. 4j+3], b_tile[r * 8 + j] holds
+// B[k0 + r][col0 + 4j .. 4j+3]. Staging is then one vec4 store per load, with no scatter.
 var<workgroup> a_tile: array<vec4<f32>, 256>;
-// B's tile: b_tile[k * 8 + j] holds columns 4j..4j+3 of row k.
 var<workgroup> b_tile: array<vec4<f32>, 256>;
 
 // Four consecutive values of row `row`, from column `col`; zero outside the matrix.
@@ -90,20 +90,37 @@ fn matmul_tiled_32x32(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(wor
             let slot = thread + i * 64u;
             let r = slot / 8u;
             let c4 = slot % 8u;
-            let av = load_a4(batch, row0 + r, k0 + c4 * 4u);
-            for (var j = 0u; j < 4u; j = j + 1u) {
-                a_tile[(c4 * 4u + j) * 8u + r / 4u][r % 4u] = av[j];
-            }
-            b_tile[r * 8u + c4] = load_b4(batch, k0 + r, col0 + c4 * 4u);
+            a_tile[slot] = load_a4(batch, row0 + r, k0 + c4 * 4u);
+            b_tile[slot] = load_b4(batch, k0 + r, col0 + c4 * 4u);
         }
         workgroupBarrier();
-        for (var kk = 0u; kk < TILE; kk = kk + 1u) {
-            let av = a_tile[kk * 8u + lid.y];
-            let bv = b_tile[kk * 8u + lid.x];
-            acc0 = acc0 + av.x * bv;
-            acc1 = acc1 + av.y * bv;
-            acc2 = acc2 + av.z * bv;
-            acc3 = acc3 + av.w * bv;
+        // Four k at a time: the thread's 4×4 block of A against 4 rows of its 4 columns of B.
+        // Accumulated one k after another, the CPU's summation order.
+        for (var k4 = 0u; k4 < 8u; k4 = k4 + 1u) {
+            let b0 = b_tile[(k4 * 4u) * 8u + lid.x];
+            let b1 = b_tile[(k4 * 4u + 1u) * 8u + lid.x];
+            let b2 = b_tile[(k4 * 4u + 2u) * 8u + lid.x];
+            let b3 = b_tile[(k4 * 4u + 3u) * 8u + lid.x];
+            let a0 = a_tile[(lid.y * 4u) * 8u + k4];
+            let a1 = a_tile[(lid.y * 4u + 1u) * 8u + k4];
+            let a2 = a_tile[(lid.y * 4u + 2u) * 8u + k4];
+            let a3 = a_tile[(lid.y * 4u + 3u) * 8u + k4];
+            acc0 = acc0 + a0.x * b0;
+            acc0 = acc0 + a0.y * b1;
+            acc0 = acc0 + a0.z * b2;
+            acc0 = acc0 + a0.w * b3;
+            acc1 = acc1 + a1.x * b0;
+            acc1 = acc1 + a1.y * b1;
+            acc1 = acc1 + a1.z * b2;
+            acc1 = acc1 + a1.w * b3;
+            acc2 = acc2 + a2.x * b0;
+            acc2 = acc2 + a2.y * b1;
+            acc2 = acc2 + a2.z * b2;
+            acc2 = acc2 + a2.w * b3;
+            acc3 = acc3 + a3.x * b0;
+            acc3 = acc3 + a3.y * b1;
+            acc3 = acc3 + a3.z * b2;
+            acc3 = acc3 + a3.w * b3;
         }
         workgroupBarrier();
     }
