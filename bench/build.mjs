@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
 const nm = join(here, 'node_modules');
 
-export const RUNNERS = ['webgrad-cpu', 'webgrad-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-webgpu', 'ort-wasm'];
+export const RUNNERS = ['webgrad-cpu', 'webgrad-cpu-ops', 'webgrad-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-webgpu', 'ort-wasm'];
 export const SIZE_JOBS = ['webgrad', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-webgpu', 'ort-wasm'];
 
 function copyDir(from, to, keep = () => true) {
@@ -42,8 +42,11 @@ export async function buildAll({ quiet = false } = {}) {
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: quiet ? 'error' : 'warning',
   };
-  await build({ ...common, entryPoints: RUNNERS.map((r) => join(here, 'src/runners', `${r}.js`)), outdir: join(dist, 'runners') });
-  await build({ ...common, entryPoints: SIZE_JOBS.map((r) => join(here, 'src/size', `${r}.js`)), outdir: join(dist, 'size') });
+  // webgrad's training worker: the package starts it with `new URL('./worker.js', import.meta.url)`,
+  // which resolves next to each bundle.
+  const worker = { in: 'webgrad/worker', out: 'worker' };
+  await build({ ...common, entryPoints: [...RUNNERS.map((r) => join(here, 'src/runners', `${r}.js`)), worker], outdir: join(dist, 'runners') });
+  await build({ ...common, entryPoints: [...SIZE_JOBS.map((r) => join(here, 'src/size', `${r}.js`)), worker], outdir: join(dist, 'size') });
   for (const r of RUNNERS) writeFileSync(join(dist, `${r}.html`), page(`bench ${r}`, `./runners/${r}.js`));
   for (const r of SIZE_JOBS) writeFileSync(join(dist, `size-${r}.html`), page(`size ${r}`, `./size/${r}.js`));
   copyDir(join(nm, '@tensorflow/tfjs-backend-wasm/dist'), join(dist, 'assets/tfjs'), (f) => f.endsWith('.wasm'));

@@ -4,12 +4,14 @@
 //   node bench/run.mjs                 full run: writes BENCHMARKS.md at the repo root (~15-25 min)
 //   node bench/run.mjs --smoke         one tiny repetition of everything (< 2 min), asserts nothing
 //                                      about speed, fails when a workload breaks; no BENCHMARKS.md
-//   options: --reps N   --runners a,b   --workloads id,id   --no-build   --build-web   --out FILE
-//            --skip sizes,first,memory,throughput
+//   options: --reps N   --runners a,b   --workloads id,id   --out FILE   --skip sizes,first,memory,throughput
+//            --no-build (reuse bench/dist)   --build-web / --no-build-web (default: build in full runs)
 //
-// It installs bench/'s npm packages when needed, builds web/ when its build is missing (or with
-// --build-web), bundles the pages (build.mjs), serves bench/dist on 127.0.0.1 (no COOP/COEP: every
-// library runs single-threaded), and drives Debian's Chromium through playwright-core.
+// It installs bench/'s npm packages when needed, builds web/ (`npm run build`: the three wasm
+// flavours + TypeScript), bundles the pages (build.mjs), serves bench/dist on 127.0.0.1 (no
+// COOP/COEP: every library runs single-threaded), and drives Debian's Chromium through
+// playwright-core. Runners: webgrad-cpu (model API), webgrad-cpu-ops (tensor API + autograd),
+// webgrad-webgpu, tfjs-wasm, tfjs-cpu, tfjs-webgpu, ort-wasm.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -25,7 +27,7 @@ const log = (m) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s
 
 // ---- options -------------------------------------------------------------------------------
 function parseArgs(argv) {
-  const o = { smoke: false, reps: null, runners: null, workloads: [], build: true, buildWeb: false, out: null, skip: new Set() };
+  const o = { smoke: false, reps: null, runners: null, workloads: [], build: true, buildWeb: null, out: null, skip: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -38,6 +40,7 @@ function parseArgs(argv) {
     else if (a === '--workloads') o.workloads = val().split(',');
     else if (a === '--no-build') o.build = false;
     else if (a === '--build-web') o.buildWeb = true;
+    else if (a === '--no-build-web') o.buildWeb = false;
     else if (a === '--out') o.out = resolve(val());
     else if (a === '--skip') val().split(',').forEach((s) => o.skip.add(s));
     else if (a === '-h' || a === '--help') {
@@ -46,6 +49,9 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${a}`);
   }
   o.reps ??= o.smoke ? 1 : 5;
+  // A full run measures the current engine, so it rebuilds web/ (incremental); smoke mode (run by
+  // `cargo xtask test` after web/'s own build) only builds it when it is missing.
+  o.buildWeb ??= !o.smoke;
   return o;
 }
 
@@ -300,7 +306,7 @@ function ratio(reps, ours, peer, id, latency) {
 
 // ---- report --------------------------------------------------------------------------------
 const LABEL = {
-  'webgrad-cpu': 'webgrad CPU (wasm SIMD)', 'webgrad-webgpu': 'webgrad WebGPU', 'tfjs-wasm': 'tfjs wasm (XNNPACK SIMD)',
+  'webgrad-cpu': 'webgrad CPU (wasm SIMD)', 'webgrad-cpu-ops': 'webgrad CPU, tensor ops', 'webgrad-webgpu': 'webgrad WebGPU', 'tfjs-wasm': 'tfjs wasm (XNNPACK SIMD)',
   'tfjs-cpu': 'tfjs cpu (JS)', 'tfjs-webgpu': 'tfjs webgpu', 'ort-wasm': 'ORT Web wasm',
 };
 
@@ -328,8 +334,10 @@ function cellText(c, short, runner) {
 
 const TARGETS = [
   { what: 'matmul 1024 vs tfjs-wasm', id: 'matmul-1024', peer: 'tfjs-wasm', want: 1.5 },
-  { what: 'MLP training vs tfjs-wasm (784-128-10, batch 64)', id: 'mlp-mnist-train-b64', peer: 'tfjs-wasm', want: 3 },
   { what: 'MLP training vs tfjs-wasm (2-8-8-1, batch 32)', id: 'mlp-small-train-b32', peer: 'tfjs-wasm', want: 3 },
+  { what: 'MLP training vs tfjs-wasm (2-8-8-1, batch 64)', id: 'mlp-small-train-b64', peer: 'tfjs-wasm', want: 3 },
+  { what: 'MLP training vs tfjs-wasm (784-128-10, batch 32)', id: 'mlp-mnist-train-b32', peer: 'tfjs-wasm', want: 3 },
+  { what: 'MLP training vs tfjs-wasm (784-128-10, batch 64)', id: 'mlp-mnist-train-b64', peer: 'tfjs-wasm', want: 3 },
   { what: 'CNN training vs tfjs-wasm (batch 32)', id: 'cnn-train-b32', peer: 'tfjs-wasm', want: 2 },
 ];
 
@@ -516,7 +524,7 @@ function check({ runners, workloadList, opts, cells, first, mem, size }) {
   // and inference outputs always; training losses only in smoke mode, where every library runs
   // the same number of steps (2).
   for (const w of workloadList) {
-    if (w.kind.endsWith('Train') && !opts.smoke) continue;
+    if (w.compare === false || (w.kind.endsWith('Train') && !opts.smoke)) continue;
     const vals = runners.map((r) => [r, cells[r]?.[w.id]?.checks?.[0]]).filter(([, v]) => typeof v === 'number');
     const [r0, ref] = vals[0] ?? [];
     for (const [r, v] of vals) {

@@ -87,7 +87,11 @@ function trainTask(lossFn, vars, lr, dispose) {
   };
 }
 
-/** The char transformer, written with tfjs-core ops (tfjs-layers 4.22 exports no attention layer). */
+/**
+ * The char transformer (webgrad's: token+position embedding, pre-norm GPT blocks with a fused qkv
+ * projection, final layer norm, dense), written with tfjs-core ops: tfjs-layers 4.22 exports no
+ * attention layer.
+ */
 function transformer(cfg) {
   const { vocab: V, ctx: T, dim: D, heads: H, layers: L, batch: B } = cfg;
   const Dh = D / H;
@@ -98,10 +102,10 @@ function transformer(cfg) {
   const pos = next();
   const blocks = [];
   for (let l = 0; l < L; l++) {
-    const [g1, b1, wq, wk, wv, wo, g2, b2, w1, c1, w2, c2] = Array.from({ length: 12 }, next);
-    blocks.push({ g1, b1, wq, wk, wv, wo, g2, b2, w1, c1, w2, c2 });
+    const [g1, b1, wqkv, bqkv, wo, bo, g2, b2, w1, c1, w2, c2] = Array.from({ length: 12 }, next);
+    blocks.push({ g1, b1, wqkv, bqkv, wo, bo, g2, b2, w1, c1, w2, c2 });
   }
-  const [gf, bf, wout] = [next(), next(), next()];
+  const [gf, bf, wout, bout] = [next(), next(), next(), next()];
   const maskVals = new Float32Array(T * T);
   for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) maskVals[i * T + j] = -1e9;
   const mask = tf.tensor2d(maskVals, [T, T]);
@@ -110,7 +114,7 @@ function transformer(cfg) {
   const scale = 1 / Math.sqrt(Dh);
   const ln = (x, g, b) => {
     const xc = x.sub(x.mean(-1, true));
-    return xc.mul(tf.rsqrt(xc.square().mean(-1, true).add(1e-5))).mul(g).add(b);
+    return xc.mul(xc.square().mean(-1, true).add(1e-5).sqrt().reciprocal()).mul(g).add(b);
   };
   // Exact (erf) GELU, as webgrad's gelu().
   const gelu = (x) => x.mul(x.mul(Math.SQRT1_2).erf().add(1).mul(0.5));
@@ -118,17 +122,16 @@ function transformer(cfg) {
   const loss = () => {
     let x = tf.gather(tok, ids).reshape([B, T, D]).add(pos).reshape([B * T, D]);
     for (const p of blocks) {
-      const h = ln(x, p.g1, p.b1);
-      const q = heads(h.matMul(p.wq), [0, 2, 1, 3]);
-      const k = heads(h.matMul(p.wk), [0, 2, 3, 1]);
-      const v = heads(h.matMul(p.wv), [0, 2, 1, 3]);
+      const qkv = ln(x, p.g1, p.b1).matMul(p.wqkv).add(p.bqkv);
+      const [q0, k0, v0] = tf.split(qkv, 3, 1);
+      const q = heads(q0, [0, 2, 1, 3]);
+      const k = heads(k0, [0, 2, 3, 1]);
+      const v = heads(v0, [0, 2, 1, 3]);
       const att = tf.matMul(q, k).mul(scale).add(mask).softmax();
-      const y = tf.matMul(att, v).transpose([0, 2, 1, 3]).reshape([B * T, D]).matMul(p.wo);
-      x = x.add(y);
-      const h2 = ln(x, p.g2, p.b2);
-      x = x.add(gelu(h2.matMul(p.w1).add(p.c1)).matMul(p.w2).add(p.c2));
+      x = x.add(tf.matMul(att, v).transpose([0, 2, 1, 3]).reshape([B * T, D]).matMul(p.wo).add(p.bo));
+      x = x.add(gelu(ln(x, p.g2, p.b2).matMul(p.w1).add(p.c1)).matMul(p.w2).add(p.c2));
     }
-    const logits = ln(x, gf, bf).matMul(wout);
+    const logits = ln(x, gf, bf).matMul(wout).add(bout);
     return tf.losses.softmaxCrossEntropy(targets, logits);
   };
   return trainTask(loss, vars, cfg.lr, () => tf.dispose([...vars, mask, ids, targets]));
@@ -243,6 +246,30 @@ export function tfjsLib(name, backend, { setup = async () => {}, notes = [] } = 
         };
       }
       if (kind === 'transformerTrain') return transformer(cfg);
+      if (kind === 'mlpFit') {
+        // The Keras-style path, model.fit, as webgrad's fit() row.
+        const { sizes, batch, samples, lr } = cfg;
+        const model = mlpModel(sizes, 'tanh', 'tanh');
+        model.compile({ optimizer: tf.train.sgd(lr), loss: 'meanSquaredError' });
+        const d = playgroundBatch(samples, 7);
+        const x = tf.tensor2d(d.x, [samples, 2]);
+        const y = tf.tensor2d(d.y, [samples, 1]);
+        let last = NaN;
+        return {
+          async step() {
+            const h = await model.fit(x, y, { epochs: 1, batchSize: batch, shuffle: false, verbose: 0 });
+            last = h.history.loss[0];
+          },
+          async sync() {
+            return last;
+          },
+          dispose() {
+            tf.dispose([x, y]);
+            model.dispose();
+          },
+          stepsPerCall: samples / batch,
+        };
+      }
       throw new Error(`unknown workload ${kind}`);
     },
     async memory() {

@@ -1,4 +1,4 @@
 import { install } from '../harness.js';
-import { webgradLib } from '../libs/webgrad.js';
+import { webgradModelLib } from '../libs/webgrad.js';
 
-install(webgradLib('webgrad-webgpu', 'webgpu'));
+install(webgradModelLib('webgrad-webgpu', 'webgpu'));

@@ -1,0 +1,4 @@
+import { install } from '../harness.js';
+import { webgradOpsLib } from '../libs/webgrad.js';
+
+install(webgradOpsLib('webgrad-cpu-ops', 'cpu'));
