@@ -5,12 +5,14 @@
 //! - [`optim`]: SGD, Adam, AdamW, RMSprop with [`Schedule`]s and gradient clipping;
 //! - [`spec`]: the serde model description, validated with shape inference, and [`build`],
 //!   which turns it into a [`Model`] on any device;
+//! - [`io`]: weights as safetensors plus the JSON spec, optimizer state optional;
 //! - [`trainer`]: Keras-shaped `fit` / `evaluate` / `predict` with callbacks and early stopping.
 //!
 //! Parameters live in [`Param`] slots: tensors are immutable, so an optimizer step swaps in a new
 //! tensor and every module holding the slot sees it.
 pub mod attention;
 pub mod init;
+pub mod io;
 pub mod layers;
 pub mod loss;
 pub mod model;

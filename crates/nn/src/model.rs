@@ -256,3 +256,10 @@ fn join(dims: &[usize]) -> String {
     dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
 }
 
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let layers: Vec<&str> = self.net.layers().iter().map(|l| l.kind()).collect();
+        write!(f, "Model(layers={:?}, params={}, device={})", layers, self.num_parameters(), self.device.name())
+    }
+}
