@@ -90,6 +90,15 @@ async function main() {
     writeFileSync(join(app, 'example.js'), example);
     writeFileSync(join(app, 'main.js'),
       "window.__done = import('./example.js').then(() => 'ok', (e) => 'error: ' + ((e && e.stack) || e));\n");
+    // A second page for what the README example does not show: WebGPU, the plain build for
+    // browsers without SIMD, cancelling, and a main thread that keeps running during training.
+    writeFileSync(join(app, 'checks.html'), `<!doctype html>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>webgrad checks</title></head>
+<body><script type="module" src="/checks.js"></script></body></html>
+`);
+    writeFileSync(join(app, 'checks.js'), CHECKS);
+    writeFileSync(join(app, 'vite.config.js'),
+      "export default { build: { rollupOptions: { input: ['index.html', 'checks.html'] } } };\n");
     sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app);
     sh('npx', ['vite', 'build', '--logLevel', 'warn'], app);
     const dist = join(app, 'dist');
@@ -113,12 +122,77 @@ async function main() {
     const result = await page.evaluate(() => window.__done);
     if (result !== 'ok') throw new Error(`the README example failed in the browser: ${result}`);
     check(lines);
+    await runChecks(browser, url);
     log('PASS');
   } finally {
     await browser?.close();
     server?.close();
     if (keep) log(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const CHECKS = `import * as wg from 'webgrad';
+const params = new URLSearchParams(location.search);
+window.__checks = (async () => {
+  const info = await wg.init({ device: params.get('device') ?? 'auto' });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 10);
+  const t0 = performance.now();
+  const { x, y } = wg.datasets.circle({ n: 256, noise: 0.05, seed: 1 });
+  const model = wg.sequential([wg.dense({ units: 16, activation: 'tanh' }), wg.dense({ units: 2 })], { seed: 2 });
+  model.compile({ optimizer: wg.adam(0.02), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+  const h = await model.fit(x, y, { epochs: 15, batchSize: 32 });
+  const probs = await model.predictProba(x);
+  const ac = new AbortController();
+  let batches = 0;
+  let cancelled = false;
+  try {
+    await model.fit(x, y, { epochs: 1000, batchSize: 8, signal: ac.signal, onBatchEnd: () => { if (++batches === 20) ac.abort(); } });
+  } catch (e) {
+    cancelled = e instanceof wg.CancelledError;
+  }
+  clearInterval(timer);
+  return {
+    info, loss: h.history.loss, accuracy: h.history.accuracy.at(-1), probsShape: probs.shape,
+    cancelled, batches, ticks, ms: performance.now() - t0,
+  };
+})().catch((e) => ({ error: String(e && e.stack || e) }));
+`;
+
+/** The checks page under several conditions: auto device, WebGPU (SwiftShader in CI), and a
+ *  browser whose WebAssembly lacks SIMD (simulated by a validate() that rejects SIMD). */
+async function runChecks(browser, url) {
+  const cases = [
+    { name: 'auto', query: '', expect: { flavor: 'relaxed-simd' } },
+    { name: 'webgpu', query: '?device=webgpu', expect: { device: 'webgpu' } },
+    { name: 'no SIMD', query: '', noSimd: true, expect: { flavor: 'plain' } },
+  ];
+  for (const c of cases) {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`  [${c.name}] pageerror: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && log(`  [${c.name}] console.error: ${m.text()}`));
+    if (c.noSimd) {
+      await page.addInitScript(() => {
+        const validate = WebAssembly.validate;
+        // Any module using a 0xfd-prefixed (SIMD) opcode is "invalid", as in a browser without SIMD.
+        WebAssembly.validate = (bytes) => !new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength).includes(0xfd) && validate(bytes);
+      });
+    }
+    await page.goto(url + 'checks.html' + c.query);
+    const r = await page.evaluate(() => window.__checks);
+    await page.close();
+    if (r.error) throw new Error(`checks [${c.name}] failed in the browser: ${r.error}`);
+    const { loss } = r;
+    log(`  [${c.name}] ${r.info.name} (${r.info.device}, ${r.info.flavor}${r.info.note ? '; ' + r.info.note : ''}): loss ${loss[0].toFixed(4)} → ${loss.at(-1).toFixed(4)}, accuracy ${r.accuracy.toFixed(3)}, cancelled after ${r.batches} batches, ${r.ticks} timer ticks in ${r.ms.toFixed(0)} ms`);
+    for (const [k, v] of Object.entries(c.expect)) {
+      if (r.info[k] !== v) throw new Error(`checks [${c.name}]: expected ${k} ${v}, got ${r.info[k]}`);
+    }
+    if (!(loss.at(-1) < 0.7 * loss[0])) throw new Error(`checks [${c.name}]: the loss did not fall: ${loss}`);
+    if (!r.cancelled || r.batches > 200) throw new Error(`checks [${c.name}]: cancel did not stop training (${r.batches} batches)`);
+    if (r.probsShape.join() !== '256,2') throw new Error(`checks [${c.name}]: predictProba shape ${r.probsShape}`);
+    // The page's timer ran all along: training never blocked the main thread.
+    if (r.ticks < r.ms / 10 / 4) throw new Error(`checks [${c.name}]: the main thread was blocked (${r.ticks} ticks in ${r.ms} ms)`);
   }
 }
 

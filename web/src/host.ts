@@ -222,6 +222,26 @@ export function hostHandlers(): Record<string, Handler> {
       return { id, summary: model.summary() as LayerSummary[], numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
     },
 
+    /** A model from a file written by `model.save` (its spec is in the metadata). */
+    'model.fromBytes'({ bytes }: { bytes: Uint8Array }): ModelInfo & { spec: ModelSpec } {
+      const r = engine();
+      const spec = JSON.parse(r.Model.specOf(bytes)) as ModelSpec;
+      const model = onDevice((r) => r.Model.fromSafetensors(bytes));
+      const id = nextId++;
+      models.set(id, { model, spec });
+      return { id, spec, summary: model.summary() as LayerSummary[], numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
+    },
+
+    async 'model.save'(a: { id: number; withOptimizer: boolean }, ctx: CallContext): Promise<Uint8Array> {
+      const bytes: Uint8Array = await entry(a.id).model.saveWeights(a.withOptimizer);
+      ctx.transfer(bytes.buffer as ArrayBuffer);
+      return bytes;
+    },
+
+    'model.loadWeights'(a: { id: number; bytes: Uint8Array }): void {
+      onDevice(() => entry(a.id).model.loadWeights(a.bytes));
+    },
+
     'model.dispose'({ id }: { id: number }): void {
       models.get(id)?.model.free();
       models.delete(id);

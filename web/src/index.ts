@@ -13,7 +13,7 @@ export {
   Tensor, tensor, asTensor, zeros, ones, full, scalar, arange, randomNormal, randomUniform, matmul, concat,
   stack, where, noGrad, tidy, keep, type DType, type Shape, type NestedArray, type TensorLike, type Axes,
 } from './tensor.js';
-export { Sequential, sequential, type FitOptions, type History, type Data, type LayerSummary, type Logs } from './model.js';
+export { Sequential, sequential, loadModel, type FitOptions, type History, type Data, type LayerSummary, type Logs } from './model.js';
 export {
   layers, optimizers, modelSpec, type Layer, type LayerSpec, type ModelSpec, type OptimizerSpec, type CompileOptions,
   type Loss, type LossName, type ActivationName, type Initializer,

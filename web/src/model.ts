@@ -70,6 +70,8 @@ export class Sequential {
   readonly seed: number;
   private inputShape?: number[];
   private compiled?: CompileOptions & { metrics: string[] };
+  /** The spec itself, for models loaded from a file. */
+  private loadedSpec?: ModelSpec;
   private remote?: Promise<ModelInfo>;
   private remoteId?: number;
 
@@ -96,9 +98,14 @@ export class Sequential {
 
   /** The engine spec of this model (needs the input shape and `compile`). */
   spec(inputShape = this.inputShape): ModelSpec {
+    if (this.loadedSpec) return this.loadedSpec;
     if (!this.compiled) throw new Error('webgrad: call model.compile({ optimizer, loss }) first');
     if (!inputShape) throw new Error('webgrad: the input shape is unknown: give `inputShape` to the first layer, or fit/build first');
     return modelSpec(this.layers, this.compiled, inputShape, this.seed);
+  }
+
+  private metrics(): string[] {
+    return this.compiled?.metrics ?? [];
   }
 
   private takesIndices(): boolean {
@@ -151,7 +158,7 @@ export class Sequential {
       batchSize: opts.batchSize ?? 32,
       shuffle: opts.shuffle ?? true,
       initialEpoch: opts.initialEpoch ?? 0,
-      metrics: this.compiled!.metrics,
+      metrics: this.metrics(),
       batchEvents: !!opts.onBatchEnd,
       seed: opts.seed ?? this.seed,
     };
@@ -180,7 +187,7 @@ export class Sequential {
     const xw = this.inputWire(x);
     const id = await this.ensureBuilt(xw);
     const yw = toWire(y, this.targetDtype());
-    const args = { id, x: xw, y: yw, batchSize: opts.batchSize ?? 256, metrics: this.compiled!.metrics };
+    const args = { id, x: xw, y: yw, batchSize: opts.batchSize ?? 256, metrics: this.metrics() };
     return runtimeNow().client.call<Logs>('model.evaluate', args, { transfer: buffersOf(xw, yw) });
   }
 
@@ -216,6 +223,31 @@ export class Sequential {
     await runtimeNow().client.call('model.setWeights', { id, weights: list }, { transfer: buffersOf(...list.map((w) => w.value)) });
   }
 
+  /** The weights (and with `includeOptimizer`, the optimizer state, to resume training exactly)
+   *  as safetensors bytes with the model spec in the metadata: `loadModel` rebuilds the model
+   *  from them alone, and PyTorch's `safetensors.torch.load` reads them. */
+  async save(opts: { includeOptimizer?: boolean } = {}): Promise<Uint8Array> {
+    const id = (await this.build()).id;
+    return runtimeNow().client.call<Uint8Array>('model.save', { id, withOptimizer: !!opts.includeOptimizer });
+  }
+
+  /** Load weights written by `save` (or any safetensors file with this model's names and shapes). */
+  async loadWeights(bytes: Uint8Array): Promise<void> {
+    const id = (await this.build()).id;
+    await runtimeNow().client.call('model.loadWeights', { id, bytes });
+  }
+
+  /** @internal a model already built by the host from a file. */
+  static fromLoaded(info: ModelInfo & { spec: ModelSpec }, metrics: string[] = []): Sequential {
+    const m = new Sequential(info.spec.layers as Layer[], { inputShape: info.spec.input_shape, seed: info.spec.seed ?? 0 });
+    m.loadedSpec = info.spec;
+    m.compiled = { optimizer: info.spec.optimizer, loss: info.spec.loss as CompileOptions['loss'], metrics };
+    m.remote = Promise.resolve(info);
+    m.remoteId = info.id;
+    remoteModels.register(m, info.id, m);
+    return m;
+  }
+
   /** Set the base learning rate (a schedule still scales it). */
   async setLearningRate(lr: number): Promise<void> {
     const id = (await this.build()).id;
@@ -231,6 +263,12 @@ export class Sequential {
     this.remote = Promise.reject(new Error('webgrad: the model was disposed'));
     this.remote.catch(() => {});
   }
+}
+
+/** Rebuild a model (spec, weights, optimizer state if saved) from the bytes `model.save()` wrote. */
+export async function loadModel(bytes: Uint8Array, opts: { metrics?: string[] } = {}): Promise<Sequential> {
+  const info = await runtimeNow().client.call<ModelInfo & { spec: ModelSpec }>('model.fromBytes', { bytes: bytes.slice() });
+  return Sequential.fromLoaded(info, opts.metrics);
 }
 
 /** A stack of layers, Keras' `Sequential`. */

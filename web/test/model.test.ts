@@ -128,3 +128,34 @@ describe('training (engine host inline)', () => {
     await expect(m.predict(x)).rejects.toThrow(/disposed/);
   });
 });
+
+describe('save and load', () => {
+  it('round-trips a trained model through safetensors bytes, with and without optimizer state', async () => {
+    const { x, y } = wg.datasets.moons({ n: 128, noise: 0.1, seed: 4 });
+    const m = wg.sequential([wg.dense({ units: 8, activation: 'relu' }), wg.layers.batchNormalization(), wg.dense({ units: 2 })], { seed: 3 });
+    m.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+    await m.fit(x, y, { epochs: 3, batchSize: 32 });
+    const bytes = await m.save();
+    const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+    expect(header['0.weight']).toMatchObject({ dtype: 'F32', shape: [2, 8] });
+    expect(header.__metadata__['webgrad.spec']).toContain('batch_norm');
+    const loaded = await wg.loadModel(bytes, { metrics: ['accuracy'] });
+    expect(await loaded.evaluate(x, y)).toEqual(await m.evaluate(x, y));
+    expect(loaded.spec().layers.map((l) => l.type)).toEqual(['dense', 'batch_norm', 'dense']);
+
+    // With the optimizer state, training resumes exactly where it stopped.
+    const withOpt = await m.save({ includeOptimizer: true });
+    const resumed = await wg.loadModel(withOpt);
+    const a = await m.fit(x, y, { epochs: 2, batchSize: 32, shuffle: false });
+    const b = await resumed.fit(x, y, { epochs: 2, batchSize: 32, shuffle: false });
+    expect(b.history.loss).toEqual(a.history.loss);
+
+    const fresh = wg.sequential([wg.dense({ units: 8, activation: 'relu' }), wg.layers.batchNormalization(), wg.dense({ units: 2 })], { seed: 99 });
+    fresh.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy' });
+    await fresh.build([2]);
+    await fresh.loadWeights(bytes);
+    expect((await fresh.evaluate(x, y)).loss).toBeCloseTo((await loaded.evaluate(x, y)).loss, 6);
+    await expect(wg.loadModel(new Uint8Array([1, 2, 3]))).rejects.toThrow(/not a valid safetensors file/);
+  });
+});

@@ -5,7 +5,7 @@ use crate::{js_err, JsResult};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use webgrad_core::{no_grad, Tensor};
-use webgrad_nn::{build, Metric, Model, ModelSpec};
+use webgrad_nn::{build, io, Metric, Model, ModelSpec};
 
 use crate::device::current_device;
 
@@ -120,6 +120,52 @@ impl WasmModel {
         }
         let pairs: Vec<(String, Tensor)> = names.into_iter().zip(values.into_iter().map(|t| t.tensor().clone())).collect();
         self.inner.load_parameters(pairs).map_err(js_err)
+    }
+
+    /// Weights (and, with `with_optimizer`, the optimizer state) as safetensors bytes with the spec
+    /// in the metadata. Async because WebGPU values can only be read asynchronously: they are
+    /// copied into a CPU twin of the model first, which nn's `save_weights` then serialises.
+    #[wasm_bindgen(js_name = saveWeights)]
+    pub fn save_weights(&self, with_optimizer: bool) -> js_sys::Promise {
+        let spec = self.inner.spec().clone();
+        let params: Vec<(String, Tensor)> = self.inner.named_parameters().into_iter().map(|(n, p)| (n, p.get())).collect();
+        let opt = self.inner.optimizer();
+        let (steps, state) = if with_optimizer { (opt.steps(), opt.state_tensors()) } else { (0, vec![]) };
+        wasm_bindgen_futures::future_to_promise(async move {
+            let err = |e: webgrad_core::Error| JsValue::from(js_err(e));
+            let cpu = webgrad_cpu::cpu();
+            let to_cpu = |list: Vec<(String, Tensor)>| async {
+                let mut out = Vec::with_capacity(list.len());
+                for (n, t) in list {
+                    let v = webgrad_webgpu::read_f32_async(&t).await?;
+                    out.push((n, Tensor::from_vec(v, t.shape(), &cpu)?));
+                }
+                webgrad_core::Result::Ok(out)
+            };
+            let mut twin = build(&spec, &cpu).map_err(err)?;
+            twin.load_parameters(to_cpu(params).await.map_err(err)?).map_err(err)?;
+            if with_optimizer {
+                twin.optimizer_mut().load_state(steps, to_cpu(state).await.map_err(err)?).map_err(err)?;
+            }
+            let bytes = io::save_weights(&twin, with_optimizer).map_err(err)?;
+            Ok(js_sys::Uint8Array::from(&bytes[..]).into())
+        })
+    }
+    /// Load weights (and optimizer state, when present) saved by `saveWeights`, or any
+    /// safetensors file with this model's parameter names and shapes.
+    #[wasm_bindgen(js_name = loadWeights)]
+    pub fn load_weights(&mut self, bytes: &[u8]) -> JsResult<()> {
+        io::load_weights(&mut self.inner, bytes).map_err(js_err)
+    }
+    /// Rebuild a model from a file written by `saveWeights` alone (its spec is in the metadata).
+    #[wasm_bindgen(js_name = fromSafetensors)]
+    pub fn from_safetensors(bytes: &[u8]) -> JsResult<WasmModel> {
+        Ok(WasmModel { inner: io::load_self_contained(bytes, &current_device()).map_err(js_err)? })
+    }
+    /// The spec (JSON text) stored in a file written by `saveWeights`.
+    #[wasm_bindgen(js_name = specOf)]
+    pub fn spec_of(bytes: &[u8]) -> JsResult<String> {
+        Ok(io::spec_of(bytes).map_err(js_err)?.to_json())
     }
 
     /// The optimizer's current learning rate (after the schedule).
