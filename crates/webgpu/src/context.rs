@@ -6,6 +6,7 @@
 use crate::pipelines::{Kernel, PipelineCache, Spec};
 use crate::pool::BufferPool;
 use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
 use webgrad_core::{Error, Result};
 
 /// Submitting amortises per-submit cost over many passes; the bound keeps the encoder, and the
@@ -25,6 +26,9 @@ pub(crate) struct Gpu {
     pub pool: RefCell<BufferPool>,
     pub pipelines: RefCell<PipelineCache>,
     pending: RefCell<Pending>,
+    /// Validation and out-of-memory errors WebGPU reports asynchronously; surfaced as an `Err`
+    /// by the next readback instead of a panic (native default) or a console line (browser).
+    errors: Arc<Mutex<Vec<String>>>,
 }
 
 #[derive(Default)]
@@ -89,7 +93,11 @@ impl Gpu {
             })
             .await
             .map_err(|e| Error::new("webgpu", format!("adapter '{}' refused to create a device: {e}", info.name)))?;
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| sink.lock().unwrap().push(e.to_string())));
         Ok(Gpu {
+            errors,
             device,
             queue,
             adapter: info,
@@ -97,6 +105,25 @@ impl Gpu {
             pipelines: RefCell::new(PipelineCache::new()),
             pending: RefCell::new(Pending::default()),
         })
+    }
+
+    /// The errors the device reported since the last call, as one `Err`.
+    pub fn check_errors(&self, op: &str) -> Result<()> {
+        let errors = std::mem::take(&mut *self.errors.lock().unwrap());
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::new(op, format!("the GPU reported {} error(s); the first: {}", errors.len(), errors[0])))
+        }
+    }
+
+    /// Name of the adapter; browsers may hide it, then it says which kind it is.
+    pub fn adapter_name(&self) -> String {
+        match (self.adapter.name.is_empty(), self.adapter.device_type) {
+            (false, _) => self.adapter.name.clone(),
+            (true, wgpu::DeviceType::Cpu) => "browser, software fallback adapter".to_string(),
+            (true, _) => "browser adapter".to_string(),
+        }
     }
 
     /// A storage buffer of at least `bytes` bytes, contents undefined.

@@ -107,8 +107,8 @@ impl GpuBackend {
         Ok(GpuBackend { gpu: Rc::new(Gpu::new().await?) })
     }
 
-    pub fn adapter_name(&self) -> &str {
-        &self.gpu.adapter.name
+    pub fn adapter_name(&self) -> String {
+        self.gpu.adapter_name()
     }
 
     /// True for software adapters (lavapipe, SwiftShader): correct, but not GPU speed.
@@ -190,7 +190,7 @@ pub async fn read_i32_async(tensor: &Tensor) -> Result<Vec<i32>> {
 
 impl Backend for GpuBackend {
     fn name(&self) -> String {
-        format!("webgpu ({})", self.gpu.adapter.name)
+        format!("webgpu ({})", self.gpu.adapter_name())
     }
     fn is_gpu(&self) -> bool {
         true

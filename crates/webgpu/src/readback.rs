@@ -76,7 +76,8 @@ pub(crate) fn stage(gpu: &Rc<Gpu>, x: &View) -> Result<Staged> {
     Ok(Staged { staging: Some(staging), bytes, done: MapDone(slot) })
 }
 
-fn words(staged: &Staged, result: MapResult) -> Result<Vec<u32>> {
+fn words(gpu: &Gpu, staged: &Staged, result: MapResult) -> Result<Vec<u32>> {
+    gpu.check_errors("read")?;
     let Some(staging) = &staged.staging else { return Ok(Vec::new()) };
     result.map_err(|e| Error::new("read", format!("mapping the readback buffer failed: {e}")))?;
     let view = staging
@@ -99,7 +100,7 @@ pub(crate) fn finish_blocking(gpu: &Gpu, staged: Staged) -> Result<Vec<u32>> {
     }
     let result = staged.done.0.lock().unwrap().result.take();
     let result = result.ok_or_else(|| Error::new("read", "the GPU finished but the readback buffer was not mapped"))?;
-    words(&staged, result)
+    words(gpu, &staged, result)
 }
 
 pub(crate) async fn finish(gpu: &Gpu, mut staged: Staged) -> Result<Vec<u32>> {
@@ -113,5 +114,5 @@ pub(crate) async fn finish(gpu: &Gpu, mut staged: Staged) -> Result<Vec<u32>> {
     #[cfg(target_arch = "wasm32")]
     let _ = gpu;
     let result = (&mut staged.done).await;
-    words(&staged, result)
+    words(gpu, &staged, result)
 }

@@ -47,10 +47,15 @@ fn is_nan(x: f32) -> bool {
     return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
 }
 
+// Loaded from private variables because a constant NaN or infinity is a shader-creation error
+// in WGSL (browsers' compilers evaluate `bitcast<f32>(0x7fc00000u)` at compile time and reject it).
+var<private> NAN_BITS: u32 = 0x7fc00000u;
+var<private> INF_BITS: u32 = 0x7f800000u;
+
 fn nan_f32() -> f32 {
-    return bitcast<f32>(0x7fc00000u);
+    return bitcast<f32>(NAN_BITS);
 }
 
 fn inf_f32() -> f32 {
-    return bitcast<f32>(0x7f800000u);
+    return bitcast<f32>(INF_BITS);
 }
