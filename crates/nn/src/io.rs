@@ -17,6 +17,9 @@ const META_FORMAT: &str = "format";
 const META_SPEC: &str = "webgrad.spec";
 const META_STEPS: &str = "webgrad.optimizer_steps";
 
+/// Tensors with their names.
+pub type NamedTensors = Vec<(String, Tensor)>;
+
 struct Bytes {
     dtype: Dtype,
     shape: Vec<usize>,
@@ -71,7 +74,7 @@ fn f16_to_f32(bits: u16) -> f32 {
 
 /// Read every tensor of a safetensors file onto `device` (F32/F64/F16/BF16 → f32,
 /// I32/I64 → i32), with the file's metadata. Tensors come back sorted by name.
-pub fn from_safetensors(bytes: &[u8], device: &Device) -> Result<(Vec<(String, Tensor)>, HashMap<String, String>)> {
+pub fn from_safetensors(bytes: &[u8], device: &Device) -> Result<(NamedTensors, HashMap<String, String>)> {
     let st = SafeTensors::deserialize(bytes).map_err(|e| Error::new("safetensors", format!("not a valid safetensors file ({e})")))?;
     let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| Error::new("safetensors", format!("not a valid safetensors file ({e})")))?;
     let metadata = header.metadata().clone().unwrap_or_default();

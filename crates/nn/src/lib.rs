@@ -6,10 +6,14 @@
 //! - [`spec`]: the serde model description, validated with shape inference, and [`build`],
 //!   which turns it into a [`Model`] on any device;
 //! - [`io`]: weights as safetensors plus the JSON spec, optimizer state optional;
-//! - [`trainer`]: Keras-shaped `fit` / `evaluate` / `predict` with callbacks and early stopping.
+//! - [`trainer`]: Keras-shaped `fit` / `evaluate` / `predict` with callbacks and early stopping;
+//! - [`quality`]: seeded end-to-end bars (spiral, MNIST MLP and CNN, char transformer) that run
+//!   on any device.
 //!
 //! Parameters live in [`Param`] slots: tensors are immutable, so an optimizer step swaps in a new
 //! tensor and every module holding the slot sees it.
+// `!(x > 0.0)` on purpose throughout: it also rejects NaN hyper-parameters.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 pub mod attention;
 pub mod init;
 pub mod io;

@@ -174,6 +174,9 @@ pub fn gather_rows(t: &Tensor, idx: &Tensor) -> Result<Tensor> {
     }
 }
 
+/// Parameter slots with the values they held at some point.
+type Snapshot = Vec<(Param, Tensor)>;
+
 /// Running sums of the loss and metrics over an epoch, kept on the device.
 struct Sums {
     loss: Option<Tensor>,
@@ -340,7 +343,8 @@ impl Model {
         let metrics = &options.metrics;
         let batches = n_train.div_ceil(options.batch_size);
         let mut history = History::default();
-        let mut best: Option<(f32, usize, Vec<(Param, Tensor)>)> = None;
+        // (best value, its epoch, the weights then if they are to be restored)
+        let mut best: Option<(f32, usize, Snapshot)> = None;
         let mut wait = 0;
 
         'epochs: for epoch in 0..options.epochs {

@@ -305,7 +305,7 @@ fn losses_match_their_definitions() {
     let mut rng = Rng::new(0);
     let lin = Linear::new(2, 2, true, Init::Zeros, &mut rng, &dev).unwrap();
     lin.weight.set(t(&[1., -2., 3., 0.], &[2, 2], &dev)).unwrap();
-    assert_eq!(loss::l1_penalty(&[lin.weight.clone()]).unwrap().unwrap().item().unwrap(), 6.0);
-    assert_eq!(loss::l2_penalty(&[lin.weight.clone()]).unwrap().unwrap().item().unwrap(), 14.0);
+    assert_eq!(loss::l1_penalty(std::slice::from_ref(&lin.weight)).unwrap().unwrap().item().unwrap(), 6.0);
+    assert_eq!(loss::l2_penalty(std::slice::from_ref(&lin.weight)).unwrap().unwrap().item().unwrap(), 14.0);
     assert!(loss::l2_penalty(&[]).unwrap().is_none());
 }

@@ -19,18 +19,21 @@ fn spiral_two_tanh_layers_of_8_reach_95_percent() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "minutes without optimisations: run with --release")]
 fn mnist_mlp_784_128_10_reaches_95_percent() {
     let mnist = webgrad_data::assets::mnist().unwrap();
     run(|| quality::mnist_mlp(&cpu(), &mnist));
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "minutes without optimisations: run with --release")]
 fn mnist_small_cnn_reaches_97_percent() {
     let mnist = webgrad_data::assets::mnist().unwrap();
     run(|| quality::mnist_cnn(&cpu(), &mnist));
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "minutes without optimisations: run with --release")]
 fn char_transformer_beats_the_unigram_loss() {
     let text = webgrad_data::assets::tiny_shakespeare().unwrap();
     run(|| quality::char_transformer(&cpu(), &text));
