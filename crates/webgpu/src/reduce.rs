@@ -15,6 +15,10 @@ use webgrad_core::{BackendStorage, bail, numel, ArgReduceOp, DType, Layout, Redu
 const WORKGROUP_ROW_LEN: usize = 512;
 /// ...unless there are so many rows that one thread per row already fills the GPU.
 const THREAD_ROWS_ENOUGH: usize = 16384;
+/// Few rows this long are split into chunks of this many elements, one workgroup each, and the
+/// partial results reduced in a second pass: one workgroup alone would leave a GPU idle.
+const CHUNK_LEN: usize = 4096;
+const MAX_CHUNKS: usize = 1024;
 
 fn axes_last(layout: &Layout, axes: &[usize]) -> Layout {
     let mut perm: Vec<usize> = (0..layout.rank()).filter(|a| !axes.contains(a)).collect();
@@ -26,7 +30,7 @@ fn axes_last(layout: &Layout, axes: &[usize]) -> Layout {
 /// inner_strides[8]]` for a layout whose last `inner` dimensions are reduced.
 fn row_params(op: &str, layout: &Layout, inner: usize) -> Result<(Vec<u32>, usize, usize)> {
     let split = layout.rank() - inner;
-    let mut p = vec![0u32; 5 + 4 * MAX_RANK];
+    let mut p = vec![0u32; 5 + 4 * MAX_RANK + 2];
     let mut put = |at: usize, dims: &[usize], strides: &[usize]| -> Result<usize> {
         let (d, s) = collapse(dims, &[strides]);
         if d.len() > MAX_RANK {
@@ -47,6 +51,8 @@ fn row_params(op: &str, layout: &Layout, inner: usize) -> Result<(Vec<u32>, usiz
     p[2] = outer_rank as u32;
     p[3] = inner_rank as u32;
     p[4] = u32_of(op, "offset", layout.offset)?;
+    p[5 + 4 * MAX_RANK] = 1; // one chunk per row unless `reduce` splits them
+    p[6 + 4 * MAX_RANK] = p[1];
     Ok((p, rows, len))
 }
 
@@ -57,10 +63,9 @@ pub(crate) fn reduce(gpu: &Rc<Gpu>, op: ReduceOp, x: &View, axes: &[usize]) -> R
         bail!(name, "expects f32 data, got i32 of shape {:?}", x.layout.shape);
     }
     let moved = axes_last(x.layout, axes);
-    let (p, rows, len) = row_params(&name, &moved, axes.len())?;
-    let out = GpuStorage::new(gpu, rows, DType::F32);
+    let (mut p, rows, len) = row_params(&name, &moved, axes.len())?;
     if rows == 0 {
-        return Ok(Rc::new(out));
+        return Ok(Rc::new(GpuStorage::new(gpu, 0, DType::F32)));
     }
     let code = match op {
         ReduceOp::Sum => 0,
@@ -68,12 +73,23 @@ pub(crate) fn reduce(gpu: &Rc<Gpu>, op: ReduceOp, x: &View, axes: &[usize]) -> R
         ReduceOp::Min => 2,
     };
     let spec = Spec::op(code);
-    if len >= WORKGROUP_ROW_LEN && rows < THREAD_ROWS_ENOUGH {
-        gpu.dispatch(REDUCE_WORKGROUP_PER_ROW, &spec, &p, &[src.buffer()], out.buffer(), grid_rows(rows as u32));
-    } else {
+    if len < WORKGROUP_ROW_LEN || rows >= THREAD_ROWS_ENOUGH {
+        let out = GpuStorage::new(gpu, rows, DType::F32);
         gpu.dispatch(REDUCE_THREAD_PER_ROW, &spec, &p, &[src.buffer()], out.buffer(), grid_1d(rows as u32));
+        return Ok(Rc::new(out));
     }
-    Ok(Rc::new(out))
+    let chunks = if rows < 64 { len.div_ceil(CHUNK_LEN).min(MAX_CHUNKS) } else { 1 };
+    let chunk_len = len.div_ceil(chunks);
+    p[5 + 4 * MAX_RANK] = chunks as u32;
+    p[6 + 4 * MAX_RANK] = u32_of(&name, "chunk", chunk_len)?;
+    let out = GpuStorage::new(gpu, rows * chunks, DType::F32);
+    gpu.dispatch(REDUCE_WORKGROUP_PER_ROW, &spec, &p, &[src.buffer()], out.buffer(), grid_rows(u32_of(&name, "workgroups", rows * chunks)?));
+    if chunks == 1 {
+        return Ok(Rc::new(out));
+    }
+    // Second pass: reduce the [rows, chunks] partial results along the chunks.
+    let partials: Storage = Rc::new(out);
+    reduce(gpu, op, &View { storage: &partials, layout: &Layout::contiguous(&[rows, chunks]) }, &[1])
 }
 
 pub(crate) fn arg_reduce(gpu: &Rc<Gpu>, op: ArgReduceOp, x: &View, axis: usize) -> Result<Storage> {

@@ -54,10 +54,12 @@ fn reduce_propagates_nan_and_handles_empty() {
     for op in [ReduceOp::Sum, ReduceOp::Max, ReduceOp::Min] {
         assert_pair(&format!("{op:?} with NaN"), &p.map(|t| t.reduce(op, 1, false)), 0.0, 0.0);
     }
-    let mut long = vec![0.5f32; 2000];
-    long[1234] = f32::NAN;
-    let p = Pair::new(&long, &[2000], &gpu);
+    // Long enough to be split into chunks and reduced in two passes.
+    let mut long = vec![0.5f32; 20000];
+    long[12345] = f32::NAN;
+    let p = Pair::new(&long, &[20000], &gpu);
     assert_pair("max of a long row with NaN", &p.map(|t| t.max(0, false)), 0.0, 0.0);
+    assert_pair("min of a long row with NaN", &p.map(|t| t.min(0, false)), 0.0, 0.0);
     let empty = Pair::new(&[], &[3, 0], &gpu);
     assert_pair("sum over an empty axis", &empty.map(|t| t.sum(1, false)), 0.0, 0.0);
     assert_pair("sum keeping an empty axis", &empty.map(|t| t.sum(0, false)), 0.0, 0.0);

@@ -1,7 +1,8 @@
 // Reductions. The host moves the reduced axes last, so each output ("row") reduces one strided
 // sub-view. Parameter block:
 //   [rows, len, outer_rank, inner_rank, offset, outer_shape[8], outer_strides[8],
-//    inner_shape[8], inner_strides[8]]
+//    inner_shape[8], inner_strides[8], chunks, chunk_len]
+// (the last two only for the workgroup kernel: it can split rows into chunks, see reduce.rs)
 // Outputs are raw 32-bit words: f32 for reduce, i32 for arg_reduce.
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
@@ -41,16 +42,23 @@ fn combine(acc: f32, v: f32) -> f32 {
 
 var<workgroup> partial: array<f32, 256>;
 
-// One workgroup per row: strided partial results, then a tree in workgroup memory. For long rows.
+const CHUNKS: u32 = 37u;
+const CHUNK_LEN: u32 = 38u;
+
+// One workgroup per (row, chunk): strided partial results, then a tree in workgroup memory. For
+// long rows. Writes out[row * chunks + chunk]; with one chunk, the row's result.
 @compute @workgroup_size(256)
 fn reduce_workgroup_per_row(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
                             @builtin(num_workgroups) groups: vec3<u32>) {
-    let row = wid.x + wid.y * groups.x;
+    let slot = wid.x + wid.y * groups.x;
+    let row = slot / params[CHUNKS];
+    let start = (slot % params[CHUNKS]) * params[CHUNK_LEN];
+    let end = min(start + params[CHUNK_LEN], params[1]);
     let in_range = row < params[0];
     var acc = identity();
     if (in_range) {
         let base = row_base(row);
-        for (var j = lid.x; j < params[1]; j = j + WORKGROUP_SIZE) {
+        for (var j = start + lid.x; j < end; j = j + WORKGROUP_SIZE) {
             acc = combine(acc, x[base + row_element(j)]);
         }
     }
@@ -63,7 +71,7 @@ fn reduce_workgroup_per_row(@builtin(local_invocation_id) lid: vec3<u32>, @built
         workgroupBarrier();
     }
     if (in_range && lid.x == 0u) {
-        out[row] = bitcast<u32>(partial[0]);
+        out[slot] = bitcast<u32>(partial[0]);
     }
 }
 
