@@ -57,7 +57,9 @@ function isWire(x: unknown): x is WireArray {
 /** A fresh copy of the values (safe to transfer) in the dtype the model needs. */
 function toWire(x: Data, dtype: DType): WireArray {
   if (isWire(x)) {
-    const data = dtype === 'int32' ? Int32Array.from(x.data) : Float32Array.from(x.data);
+    // slice() is one memcpy; a dtype change has to convert element by element.
+    const same = dtype === 'int32' ? x.data instanceof Int32Array : x.data instanceof Float32Array;
+    const data = same ? x.data.slice() : dtype === 'int32' ? Int32Array.from(x.data) : Float32Array.from(x.data);
     return { data, shape: [...x.shape] };
   }
   const t = x instanceof Tensor ? x : tensor(x);

@@ -129,6 +129,26 @@ describe('training (engine host inline)', () => {
   });
 });
 
+describe('token models', () => {
+  it('trains a tiny transformer on int32 tokens (inputs cast to int32 for embedding models)', async () => {
+    // Sequences 0 1 2 3 … (mod 5): the next token is always predictable.
+    const T = 6;
+    const seqs = Array.from({ length: 32 }, (_, i) => Array.from({ length: T + 1 }, (_, t) => (i + t) % 5));
+    const x = wg.tensor(seqs.map((s) => s.slice(0, T)));
+    const y = wg.tensor(new Int32Array(seqs.flatMap((s) => s.slice(1))), [32, T]);
+    const m = wg.sequential([
+      wg.layers.tokenPositionEmbedding({ vocabSize: 5, maxLen: T, dim: 16, inputShape: [T] }),
+      wg.layers.transformerBlock({ heads: 2 }),
+      wg.layers.layerNormalization(),
+      wg.dense({ units: 5 }),
+    ], { seed: 1 });
+    m.compile({ optimizer: wg.adamw(0.01), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+    const h = await m.fit(x, y, { epochs: 30, batchSize: 8 });
+    expect(h.history.loss[29]).toBeLessThan(h.history.loss[0] / 3);
+    expect(h.history.accuracy[29]).toBeGreaterThan(0.9);
+  });
+});
+
 describe('save and load', () => {
   it('round-trips a trained model through safetensors bytes, with and without optimizer state', async () => {
     const { x, y } = wg.datasets.moons({ n: 128, noise: 0.1, seed: 4 });
