@@ -100,10 +100,17 @@ export class Client {
 
   call<T = unknown>(cmd: string, args?: unknown, opts: CallOptions = {}): Promise<T> {
     const id = this.nextId++;
+    const signal = opts.signal;
     return new Promise<T>((resolve, reject) => {
-      if (opts.signal?.aborted) return reject(new CancelledError());
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent: opts.onEvent });
-      opts.signal?.addEventListener('abort', () => this.port.post({ id, cmd: '$cancel' }, []), { once: true });
+      if (signal?.aborted) return reject(new CancelledError());
+      const onAbort = () => this.port.post({ id, cmd: '$cancel' }, []);
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (v) => (done(), resolve(v as T)),
+        reject: (e) => (done(), reject(e)),
+        onEvent: opts.onEvent,
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.port.post({ id, cmd, args }, opts.transfer ?? []);
     });
   }
