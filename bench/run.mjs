@@ -234,7 +234,7 @@ async function memory(browser, base, runners, opts) {
 async function throughput(browser, base, runners, opts) {
   const timing = opts.smoke
     ? { warmupMs: 0, minWarmup: 1, targetMs: 0, minIters: 1, maxIters: 1 }
-    : { warmupMs: 400, minWarmup: 1, targetMs: 1500, minIters: 2, maxIters: 100_000 };
+    : { warmupMs: 300, minWarmup: 1, targetMs: 1000, minIters: 1, maxIters: 100_000 };
   const reps = [];
   for (let rep = 0; rep < opts.reps; rep++) {
     const one = {};
@@ -353,10 +353,13 @@ function report({ env, opts, runners, workloadList, reps, cells, first, mem, siz
   L.push(`- WebGPU adapter: ${env.webgpu ? `${env.webgpu.vendor || '?'} / ${env.webgpu.architecture || '?'}${env.webgpu.fallback ? ' (fallback adapter)' : ''}` : 'none'} → **${env.gpuLabel}**${env.swiftshader ? ': WebGPU columns (⚠) measure SwiftShader on the CPU, not a GPU' : ''}`);
   const la = reps.map((r) => r.loadavg.toFixed(2)).join(', ');
   L.push(`- Load average (1 min) at start ${env.loadavgStart[0].toFixed(2)}, after each repetition: ${la}${env.cores <= 2 ? ' (a shared 2-core machine: other work ran concurrently, so expect noise)' : ''}`);
+  const spreads = [];
+  for (const byId of Object.values(cells)) for (const c of Object.values(byId)) if (c.values?.length > 1) spreads.push((c.max - c.min) / c.median);
+  if (spreads.length) L.push(`- Noise: the spread (max − min) / median of a cell over the repetitions is ${(100 * median(spreads)).toFixed(0)} % in the median cell, ${(100 * Math.max(...spreads)).toFixed(0)} % at worst`);
   L.push('');
   L.push('## Method', '');
   L.push(`- Each library runs in its own page (fresh browser context: empty cache) served from 127.0.0.1 with no COOP/COEP, so every library is single-threaded (tfjs-wasm and ORT would otherwise use threads).`);
-  L.push(`- ${opts.reps} repetition${opts.reps > 1 ? 's' : ''}; in each one every library runs every workload once, libraries in rotating order. Per workload: a warm-up (synced steps for ≥ 400 ms, which also estimates the step time), then a timed block of N steps (≈ 1.5 s, at least 2) with one sync (readback) at the end, so queued GPU work is included.`);
+  L.push(`- ${opts.reps} repetition${opts.reps > 1 ? 's' : ''}; in each one every library runs every workload once, libraries in rotating order. Per workload: a warm-up (synced steps for ≥ 300 ms, at least one, which also estimates the step time), then a timed block of N steps (≈ 1 s; one step when a step takes longer) with one sync (readback) at the end, so queued GPU work is included. (performance.now() is coarsened to 0.1 ms on a page that is not cross-origin isolated; the blocks are long enough for that not to matter.)`);
   L.push('- Cells: median (min–max) over repetitions. Ratios: webgrad ÷ peer computed within the same repetition, median (min–max) over repetitions; > 1 means webgrad is faster.');
   L.push('- Same seeded data and the same models everywhere: SGD, f32. webgrad uses NCHW, tfjs NHWC (each library\'s native layout). Training steps do not read the loss back except at the end of a timed block. Inference latency includes reading the output back.');
   L.push('');

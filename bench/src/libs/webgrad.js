@@ -37,9 +37,15 @@ function matmulTask({ n }) {
 
 async function initInfo(device, worker, notes) {
   const info = await wg.init({ device, worker });
+  // The package keeps the page's own tensors on the CPU and trains models on `device` in its
+  // host; the workloads here run on the page's engine, so put that one on the device too.
+  if (device === 'webgpu') {
+    await raw.initWebgpu();
+    raw.setDevice('webgpu');
+  }
   return {
     library: `webgrad ${info.version}`,
-    backend: info.name,
+    backend: raw.deviceName(),
     device: info.device,
     flavor: info.flavor,
     webgpu: info.webgpu,
