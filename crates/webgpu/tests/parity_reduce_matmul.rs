@@ -118,6 +118,12 @@ fn matmul_as_models_use_it() {
     assert_pair("[2,3,8,12] · [12,20]", &a4.zip(&b2, |a, b| a.matmul(b)), 1e-5, 2e-7 * 12.0);
     let b3 = Pair::new(&normal_data(&mut rng, 12 * 20, 1.0), &[1, 12, 20], &gpu);
     assert_pair("[2,3,8,12] · [1,12,20]", &a4.zip(&b3, |a, b| a.matmul(b)), 1e-5, 2e-7 * 12.0);
+    // Large enough that strided operands are copied for the vec4 kernel; a column-broadcast B.
+    let x = Pair::new(&normal_data(&mut rng, 128 * 64, 1.0), &[128, 64], &gpu);
+    let w = Pair::new(&normal_data(&mut rng, 96 * 64, 1.0), &[96, 64], &gpu);
+    assert_pair("[128,64] · [96,64]ᵀ (copied)", &x.zip(&w, |a, b| a.matmul(&b.t()?)), 1e-5, 2e-7 * 64.0);
+    let col = Pair::new(&normal_data(&mut rng, 64, 1.0), &[64, 1], &gpu);
+    assert_pair("[128,64] · [64,1]→[64,8] broadcast", &x.zip(&col, |a, c| a.matmul(&c.broadcast_to(&[64, 8])?)), 1e-5, 2e-7 * 64.0);
     // Larger than one tile in every direction, and K = 0.
     let a = Pair::new(&normal_data(&mut rng, 130 * 257, 1.0), &[130, 257], &gpu);
     let b = Pair::new(&normal_data(&mut rng, 257 * 96, 1.0), &[257, 96], &gpu);

@@ -1,9 +1,11 @@
-// Batched matmul C[b] = A[b] · B[b] with A [M, K] and B [K, N] row-major (batch strides may be 0).
+// Batched matmul C[b] = A[b] · B[b], A [M, K] and B [K, N] strided (batch strides may be 0).
 // Each 8×8 workgroup computes a 32×32 tile of C, each thread a 4×4 block of it, stepping through
 // K 32 at a time with both input tiles staged in workgroup memory.
-// Parameter block: [M, K, N, a_offset, b_offset, a_batch_stride, b_batch_stride, first_batch]
-// (in elements). The VEC4 variant reads inputs as vec4 and needs K, N, the offsets and the batch
-// strides to be multiples of 4; the scalar variant takes any shape.
+// Parameter block (in elements):
+//   [M, K, N, a_offset, b_offset, a_batch_stride, b_batch_stride, first_batch,
+//    a_row_stride, a_col_stride, b_row_stride, b_col_stride]
+// The VEC4 variant reads inputs as vec4: it needs column stride 1 and K, N, offsets and the other
+// strides multiples of 4. The scalar variant takes any layout (a transposed weight included).
 //#if VEC4
 @group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
@@ -27,14 +29,14 @@ fn load_a4(batch: u32, row: u32, col: u32) -> vec4<f32> {
     if (row >= params[0] || col >= k) {
         return vec4<f32>(0.0);
     }
-    let at = params[3] + batch * params[5] + row * k + col;
+    let at = params[3] + batch * params[5] + row * params[8] + col * params[9];
 //#if VEC4
     return a[at / 4u];
 //#else
     var v = vec4<f32>(0.0);
     for (var j = 0u; j < 4u; j = j + 1u) {
         if (col + j < k) {
-            v[j] = a[at + j];
+            v[j] = a[at + j * params[9]];
         }
     }
     return v;
@@ -46,14 +48,14 @@ fn load_b4(batch: u32, row: u32, col: u32) -> vec4<f32> {
     if (row >= params[1] || col >= n) {
         return vec4<f32>(0.0);
     }
-    let at = params[4] + batch * params[6] + row * n + col;
+    let at = params[4] + batch * params[6] + row * params[10] + col * params[11];
 //#if VEC4
     return b[at / 4u];
 //#else
     var v = vec4<f32>(0.0);
     for (var j = 0u; j < 4u; j = j + 1u) {
         if (col + j < n) {
-            v[j] = b[at + j];
+            v[j] = b[at + j * params[11]];
         }
     }
     return v;
