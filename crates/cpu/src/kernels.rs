@@ -49,17 +49,16 @@ pub fn matmul_kernels() -> Vec<(&'static str, MatmulFn)> {
     let mut list: Vec<(&'static str, MatmulFn)> = Vec::new();
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
-        use crate::simd128::Simd128;
-        list.push(("simd128 12x4", gemm::gemm::<Simd128<12, 1>>));
-        list.push(("simd128 8x4", gemm::gemm::<Simd128<8, 1>>));
-        list.push(("simd128 6x8", gemm::gemm::<Simd128<6, 2>>));
-        list.push(("simd128 4x8", gemm::gemm::<Simd128<4, 2>>));
+        use crate::simd128::{MatmulKernel, Simd128};
+        list.push(("simd128 4x8", gemm::gemm::<MatmulKernel>));
+        list.push(("simd128 12x4 (A panel stays)", gemm::gemm::<Simd128<12, 1>>));
     }
     #[cfg(target_arch = "x86_64")]
     if gemm::has_avx2_fma() {
         list.push(("avx2+fma 6x16", gemm::gemm::<gemm::Avx2Fma6x16>));
     }
     list.push(("portable 4x8", gemm::gemm::<gemm::Portable4x8>));
+    list.push(("portable 8x4 (A panel stays)", gemm::gemm::<gemm::Portable8x4>));
     list
 }
 

@@ -20,11 +20,18 @@ fn madd(a: v128, b: v128, c: v128) -> v128 {
 // ---- matmul ------------------------------------------------------------------------------------
 
 /// MR×(4·NV) micro-kernel: MR·NV f32x4 accumulators; per step NV loads of B and MR load-splats
-/// of A. V8 on x86-64 has 15 xmm registers for SIMD values.
+/// of A. What limits it in V8 on x86-64: 15 xmm registers for SIMD values, and the order LLVM
+/// emits, which V8 keeps. LLVM issues the B loads and then, per row, a splat and its NV
+/// multiply-adds, but hoists splats that feed more than one multiply-add, so about
+/// MR·NV + NV + MR registers are live: 4×8 (14) fits, 6×8 (20) spills. 4×8 also needs only
+/// 8 accumulators, just enough to cover FMA latency (4 cycles × 2 pipes on Zen 4).
+///
+/// Never inlined: V8's register allocator keeps the accumulators in registers only when the loop
+/// is alone in a small function; inlined into `gemm` it spilled them on every step.
 ///
 /// # Safety
 /// As `MicroKernel::run` with NR = 4·NV.
-#[inline(always)]
+#[inline(never)]
 unsafe fn tile<const MR: usize, const NV: usize>(kc: usize, mut a: *const f32, mut b: *const f32, c: *mut f32, ldc: usize) {
     let mut acc = [[f32x4_splat(0.0); NV]; MR];
     for (r, row) in acc.iter_mut().enumerate() {
@@ -32,6 +39,8 @@ unsafe fn tile<const MR: usize, const NV: usize>(kc: usize, mut a: *const f32, m
             *x = v128_load(c.add(r * ldc + 4 * v) as *const v128);
         }
     }
+    // One step per iteration: unrolled by two, LLVM hoisted the next step's splats above this
+    // step's multiply-adds and V8 spilled (half the speed in Chromium).
     for _ in 0..kc {
         let mut bv = [f32x4_splat(0.0); NV];
         for (v, x) in bv.iter_mut().enumerate() {
@@ -58,13 +67,18 @@ pub struct Simd128<const MR: usize, const NV: usize>;
 impl<const MR: usize, const NV: usize> MicroKernel for Simd128<MR, NV> {
     const MR: usize = MR;
     const NR: usize = 4 * NV;
+    // A tall tile reads more of A per step than of B: keep its A panel (KC×MR) in L1 and stream
+    // a B block of 256×512 floats (512 KiB) from L2.
+    const A_STAYS: bool = MR > 4 * NV;
+    const MC: usize = if MR > 4 * NV { 240 } else { 96 };
+    const NC: usize = if MR > 4 * NV { 512 } else { 1024 };
     unsafe fn run(kc: usize, a: *const f32, b: *const f32, c: *mut f32, ldc: usize) {
         tile::<MR, NV>(kc, a, b, c, ldc)
     }
 }
 
-/// The micro-kernel `kernels::matmul` uses on wasm.
-pub type MatmulKernel = Simd128<12, 1>;
+/// The micro-kernel `kernels::matmul` uses on wasm (fastest in Chromium 156 on Zen 4).
+pub type MatmulKernel = Simd128<4, 2>;
 
 // ---- elementwise -------------------------------------------------------------------------------
 
@@ -166,8 +180,9 @@ pub fn unary(op: UnaryOp, x: &[f32], out: &mut [f32]) -> bool {
         UnaryOp::Abs => map1(x, out, |v| f32x4_abs(v)),
         UnaryOp::Sqrt => map1(x, out, |v| f32x4_sqrt(v)),
         UnaryOp::Recip => map1(x, out, |v| f32x4_div(one, v)),
-        // pmax(0, v) = 0 < v ? v : 0, so NaN gives 0 like `f32::max` in the reference.
-        UnaryOp::Relu => map1(x, out, |v| f32x4_pmax(f32x4_splat(0.0), v)),
+        // v where v > 0, else 0: NaN gives 0 like `f32::max` in the reference. (Not pmax:
+        // LLVM turns it into relaxed_max under relaxed-simd, which leaves NaN to the engine.)
+        UnaryOp::Relu => map1(x, out, |v| v128_and(v, f32x4_gt(v, f32x4_splat(0.0)))),
         UnaryOp::Sign => map1(x, out, |v| {
             let zero = f32x4_splat(0.0);
             v128_or(flag(f32x4_gt(v, zero)), v128_and(f32x4_lt(v, zero), f32x4_splat(-1.0)))
@@ -184,12 +199,19 @@ pub fn unary(op: UnaryOp, x: &[f32], out: &mut [f32]) -> bool {
 /// inf, gradual underflow to 0, NaN in NaN out). Range reduction x = n·ln2 + r with |r| ≤ ln2/2
 /// (ln2 split in two so n·ln2 is exact), then the Cephes degree-7 fit
 /// e^r ≈ 1 + r + r²·P(r), and 2^n applied as two factors so that subnormal results round once.
+/// Written for V8's x64 lowering: pmin/pmax are single instructions (min/max are not), and the
+/// 1.5·2²³ shift rounds to an integer and converts it without `nearest` or `trunc_sat`.
 #[inline(always)]
 pub fn exp4(x: v128) -> v128 {
     const LN2_HI: f32 = 0.693_359_375;
     const LN2_LO: f32 = -2.121_944_4e-4;
-    let x = f32x4_max(f32x4_min(x, f32x4_splat(88.8)), f32x4_splat(-104.0));
-    let n = f32x4_nearest(f32x4_mul(x, f32x4_splat(core::f32::consts::LOG2_E)));
+    const SHIFT: f32 = 12_582_912.0; // 1.5·2²³: adding it rounds |v| < 2²² to an integer
+    // Clamp. With relaxed-simd LLVM emits pmin/pmax as relaxed_min/max, whose result for NaN is
+    // up to the engine: NaN lanes are restored at the end instead.
+    let input = x;
+    let x = f32x4_pmax(f32x4_pmin(x, f32x4_splat(88.8)), f32x4_splat(-104.0));
+    let shifted = f32x4_add(f32x4_mul(x, f32x4_splat(core::f32::consts::LOG2_E)), f32x4_splat(SHIFT));
+    let n = f32x4_sub(shifted, f32x4_splat(SHIFT));
     let r = madd(n, f32x4_splat(-LN2_HI), x);
     let r = madd(n, f32x4_splat(-LN2_LO), r);
     let mut p = f32x4_splat(1.987_569_1e-4);
@@ -197,12 +219,14 @@ pub fn exp4(x: v128) -> v128 {
         p = madd(p, r, f32x4_splat(c));
     }
     let y = madd(p, f32x4_mul(r, r), f32x4_add(r, f32x4_splat(1.0)));
-    // n ∈ [-150, 128]: split into two exponents within the normal range [-75, 64].
-    let ni = i32x4_trunc_sat_f32x4(n);
+    // n ∈ [-150, 128] sits in the low mantissa bits of `shifted`; split it into two exponents
+    // within the normal range [-75, 64].
+    let ni = i32x4_sub(shifted, f32x4_splat(SHIFT));
     let n1 = i32x4_shr(ni, 1);
     let n2 = i32x4_sub(ni, n1);
     let pow2 = |e: v128| i32x4_shl(i32x4_add(e, i32x4_splat(127)), 23);
-    f32x4_mul(f32x4_mul(y, pow2(n1)), pow2(n2))
+    let e = f32x4_mul(f32x4_mul(y, pow2(n1)), pow2(n2));
+    v128_bitselect(input, e, f32x4_ne(input, input))
 }
 
 /// tanh: the Cephes odd polynomial for |x| < 0.625 (no cancellation near 0), else

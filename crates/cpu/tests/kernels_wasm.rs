@@ -9,5 +9,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn simd128_kernels_match_reference() {
     assert!(cfg!(target_feature = "simd128"), "build the wasm tests with -C target-feature=+simd128");
     console_log!("{}", webgrad_cpu::kernels::NAME);
-    webgrad_cpu::selfcheck::check_kernels(100).unwrap();
+    if let Err(e) = webgrad_cpu::selfcheck::check_kernels(100) {
+        console_log!("{e}");
+        panic!("{e}");
+    }
 }
