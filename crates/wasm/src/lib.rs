@@ -3,6 +3,7 @@
 //! a JavaScript `Error` carrying the engine's message. Bulk numbers cross as typed arrays (one
 //! memcpy each way). Objects are freed by `free()` or, when built with `wasm-bindgen --weak-refs`,
 //! by the JS garbage collector.
+mod alloc;
 mod data;
 mod device;
 mod model;
@@ -14,6 +15,9 @@ pub use model::WasmModel;
 pub use tensor::WasmTensor;
 
 use wasm_bindgen::prelude::*;
+
+#[global_allocator]
+static ALLOCATOR: alloc::CountingAlloc = alloc::CountingAlloc;
 
 /// Runs once when the module is instantiated: Rust panics print their message to the console.
 #[wasm_bindgen(start)]
