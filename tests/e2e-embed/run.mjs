@@ -153,9 +153,24 @@ window.__checks = (async () => {
     cancelled = e instanceof wg.CancelledError;
   }
   clearInterval(timer);
+  const ms = performance.now() - t0;
+  // No leak in the worker over 10,000 training steps: its engine's live bytes at step 1,000 and
+  // step 10,000 (one full batch per epoch) agree within 5 %.
+  let memory = null;
+  if (params.get('memory') !== null) {
+    const m = wg.sequential([wg.dense({ units: 16, activation: 'relu' }), wg.dense({ units: 2 })]);
+    m.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy' });
+    const small = wg.datasets.moons({ n: 32, seed: 3 });
+    await m.fit(small.x, small.y, { epochs: 1000, batchSize: 32 });
+    const at1k = await wg.memoryInfo();
+    await m.fit(small.x, small.y, { epochs: 9000, batchSize: 32, initialEpoch: 1000 });
+    const at10k = await wg.memoryInfo();
+    memory = { at1k: at1k.host, at10k: at10k.host };
+  }
   return {
+    memory,
     info, loss: h.history.loss, accuracy: h.history.accuracy.at(-1), probsShape: probs.shape,
-    cancelled, batches, ticks, ms: performance.now() - t0,
+    cancelled, batches, ticks, ms,
   };
 })().catch((e) => ({ error: String(e && e.stack || e) }));
 `;
@@ -164,7 +179,7 @@ window.__checks = (async () => {
  *  browser whose WebAssembly lacks SIMD (simulated by a validate() that rejects SIMD). */
 async function runChecks(browser, url) {
   const cases = [
-    { name: 'auto', query: '', expect: { flavor: 'relaxed-simd' } },
+    { name: 'auto', query: '?memory', expect: { flavor: 'relaxed-simd' } },
     { name: 'webgpu', query: '?device=webgpu', expect: { device: 'webgpu' } },
     { name: 'no SIMD', query: '', noSimd: true, expect: { flavor: 'plain' } },
   ];
@@ -191,6 +206,13 @@ async function runChecks(browser, url) {
     if (!(loss.at(-1) < 0.7 * loss[0])) throw new Error(`checks [${c.name}]: the loss did not fall: ${loss}`);
     if (!r.cancelled || r.batches > 200) throw new Error(`checks [${c.name}]: cancel did not stop training (${r.batches} batches)`);
     if (r.probsShape.join() !== '256,2') throw new Error(`checks [${c.name}]: predictProba shape ${r.probsShape}`);
+    if (r.memory) {
+      const { at1k, at10k } = r.memory;
+      log(`  [${c.name}] worker memory at step 1,000 / 10,000: live ${at1k.liveBytes} / ${at10k.liveBytes} bytes, wasm ${at1k.wasmBytes} / ${at10k.wasmBytes} bytes`);
+      if (Math.abs(at10k.liveBytes - at1k.liveBytes) > Math.max(0.05 * at1k.liveBytes, 65536) || at10k.wasmBytes > 1.05 * at1k.wasmBytes) {
+        throw new Error(`checks [${c.name}]: worker memory grew over 10,000 steps: ${JSON.stringify(r.memory)}`);
+      }
+    }
     // The page's timer ran all along: training never blocked the main thread.
     if (r.ticks < r.ms / 10 / 4) throw new Error(`checks [${c.name}]: the main thread was blocked (${r.ticks} ticks in ${r.ms} ms)`);
   }

@@ -29,6 +29,15 @@ export interface HostInitResult {
   note?: string;
 }
 
+export interface EngineMemory {
+  /** The wasm instance's linear memory: its high-water mark (wasm memory never shrinks). */
+  wasmBytes: number;
+  /** Bytes allocated on the engine's heap right now. */
+  liveBytes: number;
+  /** Models the host holds. */
+  models: number;
+}
+
 export interface LayerSummary {
   index: number;
   kind: string;
@@ -210,9 +219,10 @@ export function hostHandlers(): Record<string, Handler> {
       return { device, name, flavor: raw.buildFlavor(), note };
     },
 
-    /** Bytes of wasm memory the host's engine holds (for memory tests and the playground). */
-    memory(): { wasmBytes: number; models: number } {
-      return { wasmBytes: engine().wasmMemoryBytes(), models: models.size };
+    /** The host engine's memory (for memory tests and the playground). */
+    memory(): EngineMemory {
+      const r = engine();
+      return { wasmBytes: r.wasmMemoryBytes(), liveBytes: r.liveBytes(), models: models.size };
     },
 
     'model.create'({ spec }: { spec: ModelSpec }): ModelInfo {

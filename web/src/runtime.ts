@@ -1,8 +1,8 @@
 // `init()`: load the engine on this page, choose the device, and start the training worker.
-import { loadEngine, type WasmSource } from './engine.js';
+import { engine, loadEngine, type WasmSource } from './engine.js';
 import { detectWasmFeatures, detectWebGpu, type Flavor, type WasmFeatures, type WebGpuInfo } from './features.js';
 import { Client, inlinePort, workerPort } from './rpc.js';
-import { hostHandlers, type HostInitArgs, type HostInitResult } from './host.js';
+import { hostHandlers, type EngineMemory, type HostInitArgs, type HostInitResult } from './host.js';
 
 export type DeviceKind = 'auto' | 'webgpu' | 'cpu';
 
@@ -95,4 +95,12 @@ export function deviceInfo(): DeviceInfo {
 export function runtimeNow(): Runtime {
   if (!current) throw new Error('webgrad: not initialised; `await webgrad.init()` first');
   return current;
+}
+
+/** Memory of the training host (worker) and of the page's own engine instance. */
+export async function memoryInfo(): Promise<{ host: EngineMemory; page: { wasmBytes: number; liveBytes: number } }> {
+  const r = runtimeNow();
+  const host = await r.client.call<EngineMemory>('memory');
+  const raw = engine();
+  return { host, page: { wasmBytes: raw.wasmMemoryBytes(), liveBytes: raw.liveBytes() } };
 }
