@@ -124,6 +124,7 @@ pub fn mnist_mlp(device: &Device, mnist: &Dataset) -> Result<Report> {
         "schedule": {"type": "cosine", "total_steps": 2500},
         "seed": 1
     }"#;
+    // Seeds 1–4 reach 95.65–96.1 %.
     mnist_run("mnist_mlp", spec, mnist, device, 10, 32, 0.95)
 }
 
@@ -141,10 +142,11 @@ pub fn mnist_cnn(device: &Device, mnist: &Dataset) -> Result<Report> {
         ],
         "loss": {"type": "softmax_cross_entropy"},
         "optimizer": {"type": "adam", "lr": 0.003},
-        "schedule": {"type": "cosine", "total_steps": 750},
+        "schedule": {"type": "cosine", "total_steps": 1000},
         "seed": 1
     }"#;
-    mnist_run("mnist_cnn", spec, mnist, device, 6, 64, 0.97)
+    // Seeds 1–3 reach 97.55–97.65 % (97.35–97.55 % with 6 epochs).
+    mnist_run("mnist_cnn", spec, mnist, device, 8, 64, 0.97)
 }
 
 /// The spec of a GPT-style character model: token+position embedding, `layers` pre-norm blocks,
