@@ -6,7 +6,12 @@
 use crate::shape::Layout;
 use crate::Result;
 use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+
+/// A readback in flight. Not `Send`: tensors live on one thread (the page or a worker).
+pub type ReadFuture<T> = Pin<Box<dyn Future<Output = Result<T>>>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DType {
@@ -149,6 +154,12 @@ pub trait Backend {
     /// Synchronous readback of a view in row-major order. GPU backends may only support this natively.
     fn read_f32(&self, x: View) -> Result<Vec<f32>>;
     fn read_i32(&self, x: View) -> Result<Vec<i32>>;
+    /// Readback that never blocks: what a GPU in the browser needs. The default is the
+    /// synchronous read, already finished when the future is first polled.
+    fn read_f32_async(&self, storage: Storage, layout: Layout) -> ReadFuture<Vec<f32>> {
+        let values = self.read_f32(View { storage: &storage, layout: &layout });
+        Box::pin(async move { values })
+    }
 
     /// Strided copy into a fresh contiguous buffer (also the dtype-preserving "contiguous").
     fn copy(&self, x: View) -> Result<Storage>;

@@ -10,7 +10,7 @@ pub mod shape;
 mod tensor;
 
 pub use autograd::sum_to_shape;
-pub use backend::{ArgReduceOp, Backend, BackendStorage, BinaryOp, DType, ReduceOp, Storage, UnaryOp, View, Window2d};
+pub use backend::{ArgReduceOp, Backend, BackendStorage, BinaryOp, DType, ReadFuture, ReduceOp, Storage, UnaryOp, View, Window2d};
 pub use error::{Error, Result};
 pub use ops::Axes;
 pub use rng::Rng;

@@ -175,6 +175,12 @@ impl Tensor {
             DType::I32 => Ok(self.to_vec_i32()?.into_iter().map(|v| v as f32).collect()),
         }
     }
+    /// Values in row-major order without blocking (i32 converted to f32). On the CPU this is
+    /// ready at once; on a GPU in the browser it resolves when the buffer has been mapped.
+    pub async fn to_vec_async(&self) -> Result<Vec<f32>> {
+        let t = self.cast(DType::F32)?; // a no-op for f32 tensors
+        t.device().backend().read_f32_async(t.storage().clone(), t.layout().clone()).await
+    }
     pub fn to_vec_i32(&self) -> Result<Vec<i32>> {
         match self.dtype() {
             DType::I32 => self.device().backend().read_i32(self.view()),

@@ -156,13 +156,31 @@ pub fn run_goldens_report(device: &Device, filter: impl Fn(&GoldenCase) -> bool)
 /// (natively; in wasm a panic aborts the test).
 pub fn run_case(device: &Device, case: &GoldenCase) -> CaseResult {
     let mut res = CaseResult { name: case.name.clone(), op: case.op.clone(), failure: None, max_abs: 0.0, max_rel: 0.0 };
-    let outcome = catch(|| check_case(device, case, &mut res));
+    let outcome = catch(|| crate::block_on_ready(check_case(device, case, &mut res)));
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(e)) => res.failure = Some(e),
         Err(panic) => res.failure = Some(format!("panicked: {panic}")),
     }
     res
+}
+
+/// `run_goldens` for devices whose readback only completes asynchronously (WebGPU in the browser).
+pub async fn run_goldens_async(device: &Device) -> Result<Report, String> {
+    let cases = load_cases()?;
+    let mut report = Report { device: device.name(), results: Vec::new() };
+    for case in &cases {
+        let mut res = CaseResult { name: case.name.clone(), op: case.op.clone(), failure: None, max_abs: 0.0, max_rel: 0.0 };
+        if let Err(e) = check_case(device, case, &mut res).await {
+            res.failure = Some(e);
+        }
+        report.results.push(res);
+    }
+    if report.failures().is_empty() {
+        Ok(report)
+    } else {
+        Err(format!("{}\n{}", report.summary(), report.failure_text()))
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -184,7 +202,7 @@ fn e2s(e: webgrad_core::Error) -> String {
     format!("engine error: {e}")
 }
 
-fn check_case(device: &Device, case: &GoldenCase, res: &mut CaseResult) -> Result<(), String> {
+async fn check_case(device: &Device, case: &GoldenCase, res: &mut CaseResult) -> Result<(), String> {
     // Leaves, exactly as given.
     let mut leaves = Vec::with_capacity(case.inputs.len());
     for inp in &case.inputs {
@@ -208,7 +226,7 @@ fn check_case(device: &Device, case: &GoldenCase, res: &mut CaseResult) -> Resul
     let out = apply(&case.op, &case.args, &used)?;
     let (rtol, atol) = tolerance(&case.op);
     let mut problems = Vec::new();
-    compare("output", &out, &case.output, rtol, atol, res, &mut problems)?;
+    compare("output", &out, &case.output, rtol, atol, res, &mut problems).await?;
 
     if let Some(up) = &case.upstream {
         let w = Tensor::from_vec(up.data.iter().map(|&v| v as f32).collect(), &up.shape, device).map_err(e2s)?;
@@ -216,7 +234,7 @@ fn check_case(device: &Device, case: &GoldenCase, res: &mut CaseResult) -> Resul
         for (i, (leaf, want)) in leaves.iter().zip(&case.grads).enumerate() {
             let Some(want) = want else { continue };
             match leaf.grad() {
-                Some(g) => compare(&format!("grad[{i}]"), &g, want, rtol, atol, res, &mut problems)?,
+                Some(g) => compare(&format!("grad[{i}]"), &g, want, rtol, atol, res, &mut problems).await?,
                 None => problems.push(format!("grad[{i}] missing after backward")),
             }
         }
@@ -228,7 +246,7 @@ fn check_case(device: &Device, case: &GoldenCase, res: &mut CaseResult) -> Resul
     }
 }
 
-fn compare(
+async fn compare(
     what: &str,
     got: &Tensor,
     want: &GoldenTensor,
@@ -241,7 +259,7 @@ fn compare(
         problems.push(format!("{what}: shape {:?}, expected {:?}", got.shape(), want.shape));
         return Ok(());
     }
-    let vals = got.to_vec().map_err(e2s)?;
+    let vals = got.to_vec_async().await.map_err(e2s)?;
     if vals.len() != want.data.len() {
         problems.push(format!("{what}: {} values, expected {}", vals.len(), want.data.len()));
         return Ok(());

@@ -112,6 +112,11 @@ pub fn cases() -> Vec<GradCase> {
 /// Largest violation for one case, or an error describing where the analytic and numeric
 /// gradients disagree.
 pub fn check_case(device: &Device, case: &GradCase, seed: u64) -> std::result::Result<(), String> {
+    crate::block_on_ready(check_case_async(device, case, seed))
+}
+
+/// `check_case` that reads values back asynchronously (WebGPU in the browser).
+pub async fn check_case_async(device: &Device, case: &GradCase, seed: u64) -> std::result::Result<(), String> {
     let mut rng = Rng::new(seed);
     let values: Vec<Vec<f32>> =
         case.shapes.iter().map(|s| (0..s.iter().product()).map(|_| rng.normal() * 0.8).collect()).collect();
@@ -125,12 +130,17 @@ pub fn check_case(device: &Device, case: &GradCase, seed: u64) -> std::result::R
     });
     let loss = (case.graph)(&inputs).map_err(err)?;
     loss.backward().map_err(err)?;
-    let analytic: Vec<Vec<f32>> = inputs
-        .iter()
-        .map(|t| t.grad().map(|g| g.to_vec()).unwrap_or_else(|| Ok(vec![0.0; t.numel()])))
-        .collect::<Result<_>>()
-        .map_err(err)?;
-    let eval = |vals: &[Vec<f32>]| -> Result<f32> { webgrad_core::no_grad(|| (case.graph)(&build(vals)?)?.item()) };
+    let mut analytic: Vec<Vec<f32>> = Vec::new();
+    for t in &inputs {
+        analytic.push(match t.grad() {
+            Some(g) => g.to_vec_async().await.map_err(err)?,
+            None => vec![0.0; t.numel()],
+        });
+    }
+    let eval = |vals: Vec<Vec<f32>>| async move {
+        let loss = webgrad_core::no_grad(|| (case.graph)(&build(&vals)?))?;
+        Ok::<f32, webgrad_core::Error>(loss.to_vec_async().await?[0])
+    };
     let mut failures = Vec::new();
     for (i, v) in values.iter().enumerate() {
         for j in 0..v.len() {
@@ -138,7 +148,7 @@ pub fn check_case(device: &Device, case: &GradCase, seed: u64) -> std::result::R
             plus[i][j] += STEP;
             let mut minus = values.clone();
             minus[i][j] -= STEP;
-            let fd = (eval(&plus).map_err(err)? - eval(&minus).map_err(err)?) / (2.0 * STEP);
+            let fd = (eval(plus).await.map_err(err)? - eval(minus).await.map_err(err)?) / (2.0 * STEP);
             let g = analytic[i][j];
             if (g - fd).abs() > ATOL + RTOL * fd.abs() || !g.is_finite() {
                 failures.push(format!("input {i}[{j}]: analytic {g} vs numeric {fd}"));
@@ -154,8 +164,18 @@ pub fn check_case(device: &Device, case: &GradCase, seed: u64) -> std::result::R
 
 /// Run every composite graph on `device`; the error lists all failing graphs.
 pub fn run_gradchecks(device: &Device) -> std::result::Result<usize, String> {
+    crate::block_on_ready(run_gradchecks_async(device))
+}
+
+/// `run_gradchecks` with asynchronous readback (WebGPU in the browser).
+pub async fn run_gradchecks_async(device: &Device) -> std::result::Result<usize, String> {
     let cases = cases();
-    let errors: Vec<String> = cases.iter().filter_map(|c| check_case(device, c, 42).err()).collect();
+    let mut errors = Vec::new();
+    for c in &cases {
+        if let Err(e) = check_case_async(device, c, 42).await {
+            errors.push(e);
+        }
+    }
     if errors.is_empty() {
         Ok(cases.len())
     } else {
