@@ -18,7 +18,13 @@ impl WasmDataset {
     /// `n` points of a 2-D set ("circle", "xor", "gaussian", "spiral", "regress_plane",
     /// "regress_gaussian", "moons", "checkerboard", "spiral3") with `noise` in [0, 1] from `seed`.
     /// `classes` turns the ±1 labels of binary sets into class indices 0/1.
-    pub fn synthetic2d(kind: &str, n: u32, noise: f32, seed: u64, classes: bool) -> JsResult<WasmDataset> {
+    pub fn synthetic2d(
+        kind: &str,
+        n: u32,
+        noise: f32,
+        seed: u64,
+        classes: bool,
+    ) -> JsResult<WasmDataset> {
         if n as usize > MAX_ELEMENTS / 2 {
             return Err(JsError::new(&format!("data: {n} points are too many")));
         }
@@ -33,12 +39,17 @@ impl WasmDataset {
     /// The names `synthetic2d` accepts.
     #[wasm_bindgen(js_name = kinds2d)]
     pub fn kinds_2d() -> Vec<String> {
-        synthetic::Kind2d::ALL.iter().map(|k| k.name().to_string()).collect()
+        synthetic::Kind2d::ALL
+            .iter()
+            .map(|k| k.name().to_string())
+            .collect()
     }
 
     /// MNIST from IDX files (gzip-compressed or not): features [n, 1, 28, 28] in [0, 1], classes 0–9.
     pub fn mnist(images: &[u8], labels: &[u8]) -> JsResult<WasmDataset> {
-        Ok(WasmDataset { inner: mnist::load(images, labels).map_err(data_err)? })
+        Ok(WasmDataset {
+            inner: mnist::load(images, labels).map_err(data_err)?,
+        })
     }
 
     #[wasm_bindgen(getter)]
@@ -89,6 +100,9 @@ impl WasmDataset {
     /// A seeded split: [train, test] with `test_fraction` of the examples in test.
     pub fn split(&self, test_fraction: f32, seed: u64) -> JsResult<Vec<WasmDataset>> {
         let (train, test) = self.inner.split(test_fraction, seed).map_err(data_err)?;
-        Ok(vec![WasmDataset { inner: train }, WasmDataset { inner: test }])
+        Ok(vec![
+            WasmDataset { inner: train },
+            WasmDataset { inner: test },
+        ])
     }
 }

@@ -21,7 +21,9 @@ pub async fn init_webgpu() -> JsResult<String> {
     if let Some(d) = WEBGPU.with(|g| g.borrow().clone()) {
         return Ok(d.name());
     }
-    let device = webgrad_webgpu::webgpu_device().await.map_err(crate::js_err)?;
+    let device = webgrad_webgpu::webgpu_device()
+        .await
+        .map_err(crate::js_err)?;
     let name = device.name();
     WEBGPU.with(|g| *g.borrow_mut() = Some(device));
     Ok(name)
@@ -33,8 +35,14 @@ pub async fn init_webgpu() -> JsResult<String> {
 pub fn set_device(kind: &str) -> JsResult<String> {
     let device = match kind {
         "cpu" => webgrad_cpu::cpu(),
-        "webgpu" => WEBGPU.with(|g| g.borrow().clone()).ok_or_else(|| JsError::new("device: call initWebgpu() before choosing \"webgpu\""))?,
-        other => return Err(JsError::new(&format!("device: unknown device {other:?} (use \"cpu\" or \"webgpu\")"))),
+        "webgpu" => WEBGPU
+            .with(|g| g.borrow().clone())
+            .ok_or_else(|| JsError::new("device: call initWebgpu() before choosing \"webgpu\""))?,
+        other => {
+            return Err(JsError::new(&format!(
+                "device: unknown device {other:?} (use \"cpu\" or \"webgpu\")"
+            )))
+        }
     };
     let name = device.name();
     CURRENT.with(|d| *d.borrow_mut() = device);

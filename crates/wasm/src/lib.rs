@@ -40,9 +40,14 @@ pub(crate) const MAX_ELEMENTS: usize = 1 << 28;
 pub(crate) fn shape_arg(op: &str, shape: &[u32]) -> JsResult<Vec<usize>> {
     let mut n: usize = 1;
     for &d in shape {
-        n = n.checked_mul(d as usize).filter(|&n| n <= MAX_ELEMENTS).ok_or_else(|| {
-            JsError::new(&format!("{op}: shape {shape:?} has more than {MAX_ELEMENTS} elements"))
-        })?;
+        n = n
+            .checked_mul(d as usize)
+            .filter(|&n| n <= MAX_ELEMENTS)
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "{op}: shape {shape:?} has more than {MAX_ELEMENTS} elements"
+                ))
+            })?;
     }
     Ok(shape.iter().map(|&d| d as usize).collect())
 }

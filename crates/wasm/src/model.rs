@@ -33,13 +33,17 @@ impl WasmModel {
     #[wasm_bindgen(js_name = fromSpec)]
     pub fn from_spec(spec: JsValue) -> JsResult<WasmModel> {
         let spec: ModelSpec = serde_wasm_bindgen::from_value(spec).map_err(spec_err)?;
-        Ok(WasmModel { inner: build(&spec, &current_device()).map_err(js_err)? })
+        Ok(WasmModel {
+            inner: build(&spec, &current_device()).map_err(js_err)?,
+        })
     }
     /// The same from the spec as JSON text.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(json: &str) -> JsResult<WasmModel> {
         let spec = ModelSpec::from_json(json).map_err(js_err)?;
-        Ok(WasmModel { inner: build(&spec, &current_device()).map_err(js_err)? })
+        Ok(WasmModel {
+            inner: build(&spec, &current_device()).map_err(js_err)?,
+        })
     }
     /// The spec as JSON text (defaults filled in).
     #[wasm_bindgen(js_name = specJson)]
@@ -50,33 +54,57 @@ impl WasmModel {
     /// One optimisation step on a batch; returns the loss (a scalar tensor, not yet read back).
     #[wasm_bindgen(js_name = trainStep)]
     pub fn train_step(&mut self, x: &WasmTensor, y: &WasmTensor) -> JsResult<WasmTensor> {
-        self.inner.train_step(x.tensor(), y.tensor()).map(WasmTensor::from).map_err(js_err)
+        self.inner
+            .train_step(x.tensor(), y.tensor())
+            .map(WasmTensor::from)
+            .map_err(js_err)
     }
     /// Raw outputs (logits for cross-entropy losses), evaluation mode, no graph.
     pub fn predict(&self, x: &WasmTensor) -> JsResult<WasmTensor> {
-        self.inner.predict(x.tensor()).map(WasmTensor::from).map_err(js_err)
+        self.inner
+            .predict(x.tensor())
+            .map(WasmTensor::from)
+            .map_err(js_err)
     }
     /// Probabilities for the cross-entropy losses, raw values for regression.
     #[wasm_bindgen(js_name = predictProba)]
     pub fn predict_proba(&self, x: &WasmTensor) -> JsResult<WasmTensor> {
-        self.inner.predict_proba(x.tensor()).map(WasmTensor::from).map_err(js_err)
+        self.inner
+            .predict_proba(x.tensor())
+            .map(WasmTensor::from)
+            .map_err(js_err)
     }
     /// The objective (data loss plus regularisation) of outputs `pred` against targets `y`, no graph.
     #[wasm_bindgen(js_name = lossOf)]
     pub fn loss_of(&self, pred: &WasmTensor, y: &WasmTensor) -> JsResult<WasmTensor> {
-        no_grad(|| self.inner.loss(pred.tensor(), y.tensor())).map(WasmTensor::from).map_err(js_err)
+        no_grad(|| self.inner.loss(pred.tensor(), y.tensor()))
+            .map(WasmTensor::from)
+            .map_err(js_err)
     }
 
     /// Outputs for `x` in batches of `batch_size`, concatenated.
     #[wasm_bindgen(js_name = predictBatched)]
     pub fn predict_batched(&self, x: &WasmTensor, batch_size: u32) -> JsResult<WasmTensor> {
-        self.inner.predict_batched(x.tensor(), batch_size as usize).map(WasmTensor::from).map_err(js_err)
+        self.inner
+            .predict_batched(x.tensor(), batch_size as usize)
+            .map(WasmTensor::from)
+            .map_err(js_err)
     }
     /// Loss and `metrics` ("accuracy", "mae") over (x, y) in evaluation mode, as an object
     /// `{ loss, accuracy?, mae? }`.
-    pub fn evaluate(&self, x: &WasmTensor, y: &WasmTensor, batch_size: u32, metrics: JsValue) -> JsResult<JsValue> {
-        let metrics: Vec<Metric> = serde_wasm_bindgen::from_value(metrics).map_err(|e| JsError::new(&format!("evaluate: metrics: {e}")))?;
-        let logs = self.inner.evaluate(x.tensor(), y.tensor(), batch_size as usize, &metrics).map_err(js_err)?;
+    pub fn evaluate(
+        &self,
+        x: &WasmTensor,
+        y: &WasmTensor,
+        batch_size: u32,
+        metrics: JsValue,
+    ) -> JsResult<JsValue> {
+        let metrics: Vec<Metric> = serde_wasm_bindgen::from_value(metrics)
+            .map_err(|e| JsError::new(&format!("evaluate: metrics: {e}")))?;
+        let logs = self
+            .inner
+            .evaluate(x.tensor(), y.tensor(), batch_size as usize, &metrics)
+            .map_err(js_err)?;
         logs_to_js(&logs)
     }
 
@@ -87,7 +115,11 @@ impl WasmModel {
     /// Output shape of one example (no batch axis).
     #[wasm_bindgen(getter, js_name = outputShape)]
     pub fn output_shape(&self) -> Vec<u32> {
-        self.inner.output_shape().iter().map(|&d| d as u32).collect()
+        self.inner
+            .output_shape()
+            .iter()
+            .map(|&d| d as u32)
+            .collect()
     }
     /// One row per layer: { index, kind, outputShape, params }.
     pub fn summary(&self) -> JsResult<JsValue> {
@@ -95,7 +127,12 @@ impl WasmModel {
             .inner
             .summary()
             .into_iter()
-            .map(|s| SummaryRow { index: s.index, kind: s.kind, output_shape: s.output_shape, params: s.params })
+            .map(|s| SummaryRow {
+                index: s.index,
+                kind: s.kind,
+                output_shape: s.output_shape,
+                params: s.params,
+            })
             .collect();
         serde_wasm_bindgen::to_value(&rows).map_err(|e| JsError::new(&e.to_string()))
     }
@@ -103,11 +140,20 @@ impl WasmModel {
     /// Names of every parameter and buffer (`<layer>.<param>`, e.g. "0.weight").
     #[wasm_bindgen(js_name = parameterNames)]
     pub fn parameter_names(&self) -> Vec<String> {
-        self.inner.named_parameters().into_iter().map(|(n, _)| n).collect()
+        self.inner
+            .named_parameters()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
     }
     /// The current value of one parameter or buffer.
     pub fn parameter(&self, name: &str) -> JsResult<WasmTensor> {
-        match self.inner.named_parameters().into_iter().find(|(n, _)| n == name) {
+        match self
+            .inner
+            .named_parameters()
+            .into_iter()
+            .find(|(n, _)| n == name)
+        {
             Some((_, p)) => Ok(WasmTensor::from(p.get())),
             None => Err(JsError::new(&format!("model: no parameter named {name:?}"))),
         }
@@ -116,9 +162,16 @@ impl WasmModel {
     #[wasm_bindgen(js_name = loadParameters)]
     pub fn load_parameters(&self, names: Vec<String>, values: Vec<WasmTensor>) -> JsResult<()> {
         if names.len() != values.len() {
-            return Err(JsError::new(&format!("load weights: {} names for {} tensors", names.len(), values.len())));
+            return Err(JsError::new(&format!(
+                "load weights: {} names for {} tensors",
+                names.len(),
+                values.len()
+            )));
         }
-        let pairs: Vec<(String, Tensor)> = names.into_iter().zip(values.into_iter().map(|t| t.tensor().clone())).collect();
+        let pairs: Vec<(String, Tensor)> = names
+            .into_iter()
+            .zip(values.into_iter().map(|t| t.tensor().clone()))
+            .collect();
         self.inner.load_parameters(pairs).map_err(js_err)
     }
 
@@ -128,9 +181,18 @@ impl WasmModel {
     #[wasm_bindgen(js_name = saveWeights)]
     pub fn save_weights(&self, with_optimizer: bool) -> js_sys::Promise {
         let spec = self.inner.spec().clone();
-        let params: Vec<(String, Tensor)> = self.inner.named_parameters().into_iter().map(|(n, p)| (n, p.get())).collect();
+        let params: Vec<(String, Tensor)> = self
+            .inner
+            .named_parameters()
+            .into_iter()
+            .map(|(n, p)| (n, p.get()))
+            .collect();
         let opt = self.inner.optimizer();
-        let (steps, state) = if with_optimizer { (opt.steps(), opt.state_tensors()) } else { (0, vec![]) };
+        let (steps, state) = if with_optimizer {
+            (opt.steps(), opt.state_tensors())
+        } else {
+            (0, vec![])
+        };
         wasm_bindgen_futures::future_to_promise(async move {
             let err = |e: webgrad_core::Error| JsValue::from(js_err(e));
             let cpu = webgrad_cpu::cpu();
@@ -143,9 +205,12 @@ impl WasmModel {
                 webgrad_core::Result::Ok(out)
             };
             let mut twin = build(&spec, &cpu).map_err(err)?;
-            twin.load_parameters(to_cpu(params).await.map_err(err)?).map_err(err)?;
+            twin.load_parameters(to_cpu(params).await.map_err(err)?)
+                .map_err(err)?;
             if with_optimizer {
-                twin.optimizer_mut().load_state(steps, to_cpu(state).await.map_err(err)?).map_err(err)?;
+                twin.optimizer_mut()
+                    .load_state(steps, to_cpu(state).await.map_err(err)?)
+                    .map_err(err)?;
             }
             let bytes = io::save_weights(&twin, with_optimizer).map_err(err)?;
             Ok(js_sys::Uint8Array::from(&bytes[..]).into())
@@ -160,7 +225,9 @@ impl WasmModel {
     /// Rebuild a model from a file written by `saveWeights` alone (its spec is in the metadata).
     #[wasm_bindgen(js_name = fromSafetensors)]
     pub fn from_safetensors(bytes: &[u8]) -> JsResult<WasmModel> {
-        Ok(WasmModel { inner: io::load_self_contained(bytes, &current_device()).map_err(js_err)? })
+        Ok(WasmModel {
+            inner: io::load_self_contained(bytes, &current_device()).map_err(js_err)?,
+        })
     }
     /// The spec (JSON text) stored in a file written by `saveWeights`.
     #[wasm_bindgen(js_name = specOf)]
@@ -189,7 +256,8 @@ impl WasmModel {
 fn logs_to_js(logs: &webgrad_nn::Logs) -> JsResult<JsValue> {
     let out = js_sys::Object::new();
     for (k, v) in logs {
-        js_sys::Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_f64(*v as f64)).map_err(|_| JsError::new("logs: cannot build the object"))?;
+        js_sys::Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_f64(*v as f64))
+            .map_err(|_| JsError::new("logs: cannot build the object"))?;
     }
     Ok(out.into())
 }
@@ -198,7 +266,11 @@ fn logs_to_js(logs: &webgrad_nn::Logs) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = gatherRows)]
 pub fn gather_rows(t: &WasmTensor, idx: &WasmTensor) -> JsResult<WasmTensor> {
     if t.tensor().rank() == 0 {
-        return Err(JsError::new("gather_rows: a scalar (rank-0) tensor has no rows"));
+        return Err(JsError::new(
+            "gather_rows: a scalar (rank-0) tensor has no rows",
+        ));
     }
-    webgrad_nn::trainer::gather_rows(t.tensor(), idx.tensor()).map(WasmTensor::from).map_err(js_err)
+    webgrad_nn::trainer::gather_rows(t.tensor(), idx.tensor())
+        .map(WasmTensor::from)
+        .map_err(js_err)
 }

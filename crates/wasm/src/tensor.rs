@@ -42,7 +42,9 @@ fn axes_arg(axes: Option<Vec<i32>>) -> Axes {
 /// Axis-taking ops index the shape by the axis: a rank-0 tensor has none.
 fn needs_axes(op: &str, t: &Tensor) -> JsResult<()> {
     if t.rank() == 0 {
-        return Err(JsError::new(&format!("{op}: a scalar (rank-0) tensor has no axes")));
+        return Err(JsError::new(&format!(
+            "{op}: a scalar (rank-0) tensor has no axes"
+        )));
     }
     Ok(())
 }
@@ -50,8 +52,12 @@ fn needs_axes(op: &str, t: &Tensor) -> JsResult<()> {
 /// Kernel, stride and padding sizes: small positive numbers (no overflow in window arithmetic).
 fn pair(op: &str, what: &str, v: &[u32], min: u32) -> JsResult<(usize, usize)> {
     match v {
-        [a, b] if (min..=65_535).contains(a) && (min..=65_535).contains(b) => Ok((*a as usize, *b as usize)),
-        _ => Err(JsError::new(&format!("{op}: {what} must be two integers in {min}..=65535, got {v:?}"))),
+        [a, b] if (min..=65_535).contains(a) && (min..=65_535).contains(b) => {
+            Ok((*a as usize, *b as usize))
+        }
+        _ => Err(JsError::new(&format!(
+            "{op}: {what} must be two integers in {min}..=65535, got {v:?}"
+        ))),
     }
 }
 
@@ -87,18 +93,33 @@ impl WasmTensor {
     /// A float32 tensor holding a copy of `data` (one memcpy from the typed array).
     #[wasm_bindgen(js_name = fromF32)]
     pub fn from_f32(data: &[f32], shape: &[u32]) -> TResult {
-        wrap(Tensor::from_slice(data, &shape_arg("tensor", shape)?, &current_device()))
+        wrap(Tensor::from_slice(
+            data,
+            &shape_arg("tensor", shape)?,
+            &current_device(),
+        ))
     }
     /// An int32 tensor (class labels, indices) holding a copy of `data`.
     #[wasm_bindgen(js_name = fromI32)]
     pub fn from_i32(data: Vec<i32>, shape: &[u32]) -> TResult {
-        wrap(Tensor::from_i32(data, &shape_arg("tensor", shape)?, &current_device()))
+        wrap(Tensor::from_i32(
+            data,
+            &shape_arg("tensor", shape)?,
+            &current_device(),
+        ))
     }
     pub fn full(value: f32, shape: &[u32]) -> TResult {
-        wrap(Tensor::full(value, &shape_arg("full", shape)?, &current_device()))
+        wrap(Tensor::full(
+            value,
+            &shape_arg("full", shape)?,
+            &current_device(),
+        ))
     }
     pub fn zeros(shape: &[u32]) -> TResult {
-        wrap(Tensor::zeros(&shape_arg("zeros", shape)?, &current_device()))
+        wrap(Tensor::zeros(
+            &shape_arg("zeros", shape)?,
+            &current_device(),
+        ))
     }
     pub fn ones(shape: &[u32]) -> TResult {
         wrap(Tensor::ones(&shape_arg("ones", shape)?, &current_device()))
@@ -118,7 +139,12 @@ impl WasmTensor {
     /// Normal samples with the given mean and standard deviation from the engine's seeded RNG.
     #[wasm_bindgen(js_name = randNormal)]
     pub fn rand_normal(shape: &[u32], mean: f32, std: f32, seed: u64) -> TResult {
-        wrap(Rng::new(seed).normal_tensor(&shape_arg("randn", shape)?, mean, std, &current_device()))
+        wrap(Rng::new(seed).normal_tensor(
+            &shape_arg("randn", shape)?,
+            mean,
+            std,
+            &current_device(),
+        ))
     }
 
     // ---- facts ---------------------------------------------------------------------------
@@ -168,7 +194,9 @@ impl WasmTensor {
     pub fn read_f32(&self) -> js_sys::Promise {
         let t = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let v = webgrad_webgpu::read_f32_async(&t).await.map_err(|e| JsValue::from(js_err(e)))?;
+            let v = webgrad_webgpu::read_f32_async(&t)
+                .await
+                .map_err(|e| JsValue::from(js_err(e)))?;
             Ok(js_sys::Float32Array::from(&v[..]).into())
         })
     }
@@ -177,7 +205,9 @@ impl WasmTensor {
     pub fn read_i32(&self) -> js_sys::Promise {
         let t = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let v = webgrad_webgpu::read_i32_async(&t).await.map_err(|e| JsValue::from(js_err(e)))?;
+            let v = webgrad_webgpu::read_i32_async(&t)
+                .await
+                .map_err(|e| JsValue::from(js_err(e)))?;
             Ok(js_sys::Int32Array::from(&v[..]).into())
         })
     }
@@ -224,7 +254,11 @@ impl WasmTensor {
         let to = match dtype {
             "f32" | "float32" => DType::F32,
             "i32" | "int32" => DType::I32,
-            other => return Err(JsError::new(&format!("cast: unknown dtype {other:?} (use \"f32\" or \"i32\")"))),
+            other => {
+                return Err(JsError::new(&format!(
+                    "cast: unknown dtype {other:?} (use \"f32\" or \"i32\")"
+                )))
+            }
         };
         wrap(self.inner.cast(to))
     }
@@ -283,9 +317,14 @@ impl WasmTensor {
     pub fn narrow(&self, axis: i32, start: u32, len: u32) -> TResult {
         needs_axes("narrow", &self.inner)?;
         if start.checked_add(len).is_none() {
-            return Err(JsError::new(&format!("narrow: range {start}+{len} is out of bounds")));
+            return Err(JsError::new(&format!(
+                "narrow: range {start}+{len} is out of bounds"
+            )));
         }
-        wrap(self.inner.narrow(axis as isize, start as usize, len as usize))
+        wrap(
+            self.inner
+                .narrow(axis as isize, start as usize, len as usize),
+        )
     }
     pub fn unsqueeze(&self, axis: i32) -> TResult {
         wrap(self.inner.unsqueeze(axis as isize))
@@ -321,7 +360,11 @@ impl WasmTensor {
     #[wasm_bindgen(js_name = oneHot)]
     pub fn one_hot(&self, num_classes: u32) -> TResult {
         if (self.inner.numel() as u64) * (num_classes as u64) > MAX_ELEMENTS as u64 {
-            return Err(JsError::new(&format!("one_hot: {} × {} classes is too large", self.inner.numel(), num_classes)));
+            return Err(JsError::new(&format!(
+                "one_hot: {} × {} classes is too large",
+                self.inner.numel(),
+                num_classes
+            )));
         }
         wrap(self.inner.one_hot(num_classes as usize))
     }
@@ -333,10 +376,19 @@ impl WasmTensor {
 
     // ---- convolution and pooling (NCHW) --------------------------------------------------
     /// x [N,C,H,W], weight [O,C,kh,kw], optional bias [O]; stride and padding are [h, w].
-    pub fn conv2d(&self, weight: &WasmTensor, bias: Option<WasmTensor>, stride: &[u32], padding: &[u32]) -> TResult {
+    pub fn conv2d(
+        &self,
+        weight: &WasmTensor,
+        bias: Option<WasmTensor>,
+        stride: &[u32],
+        padding: &[u32],
+    ) -> TResult {
         let s = pair("conv2d", "stride", stride, 1)?;
         let p = pair("conv2d", "padding", padding, 0)?;
-        wrap(self.inner.conv2d(&weight.inner, bias.as_ref().map(|b| &b.inner), s, p))
+        wrap(
+            self.inner
+                .conv2d(&weight.inner, bias.as_ref().map(|b| &b.inner), s, p),
+        )
     }
     #[wasm_bindgen(js_name = maxPool2d)]
     pub fn max_pool2d(&self, kernel: &[u32], stride: &[u32], padding: &[u32]) -> TResult {
@@ -392,5 +444,9 @@ pub fn no_grad_js(f: &js_sys::Function) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = randomPermutation)]
 pub fn random_permutation(n: u32, seed: u64) -> JsResult<Vec<i32>> {
     let n = shape_arg("permutation", &[n])?[0];
-    Ok(Rng::new(seed).permutation(n).into_iter().map(|i| i as i32).collect())
+    Ok(Rng::new(seed)
+        .permutation(n)
+        .into_iter()
+        .map(|i| i as i32)
+        .collect())
 }
