@@ -13,14 +13,16 @@ const USAGE: &str = "usage: cargo xtask <command> [options]
 commands:
   setup            install what this machine lacks (wasm target, wasm-bindgen-cli at the
                    Cargo.lock version, wasm-pack, chromium + chromedriver, mesa vulkan, npm deps)
-  test             setup, then every test: native cargo tests, wasm tests in headless Chromium,
-                   npm tests of web/ and www/   [--native] [--wasm] [--npm] [--relaxed-simd]
+  test             setup, then every test: native cargo tests (CPU and WebGPU on lavapipe), wasm
+                   tests in headless Chromium (simd128 and relaxed-simd builds), npm tests of web/,
+                   www/ and the bench smoke run. Only some stages: [--native] [--wasm]
+                   [--relaxed-simd] [--npm]
   serve            setup, build the wasm package, serve the playground on http://127.0.0.1:8080
                    [--port N] [--no-build] [--dir FOLDER]
   bench [args..]   run the benchmarks (webgrad-bench) with args
   bench --browser  webgrad vs TensorFlow.js and ONNX Runtime Web in headless Chromium; writes
                    BENCHMARKS.md   [--smoke] [--reps N] [--runners a,b] [--workloads id,id]
-  ci               what .ci/run calls: `test` (plus the relaxed-simd wasm run)";
+  ci               the same as `test` (kept for muscle memory; .ci/run calls `test`)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,11 +34,7 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "setup" => setup::run(setup::Scope::Full),
         "test" => test::run(&test::Opts::parse(rest)),
-        "ci" => {
-            let mut o = test::Opts::parse(rest);
-            o.relaxed_simd = true;
-            test::run(&o)
-        }
+        "ci" => test::run(&test::Opts::parse(rest)),
         "serve" => serve::run(rest),
         "bench" => test::bench(rest),
         "-h" | "--help" | "help" => {

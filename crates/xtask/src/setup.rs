@@ -30,6 +30,7 @@ pub fn run(scope: Scope) -> Res {
             st.stage("setup: wasm-pack", wasm_pack)?;
         }
         st.stage("setup: apt packages", apt)?;
+        st.stage("setup: python safetensors (byte-compatibility test)", python_safetensors)?;
         st.stage("setup: npm packages", npm)
     })();
     st.summary();
@@ -132,6 +133,19 @@ fn apt() -> Res {
     let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
     args.extend(&missing);
     apt(&args)
+}
+
+/// A venv with Python's `safetensors` + `numpy`, so crates/nn proves its files are byte-compatible
+/// with the Python package (the test finds `.venv-st` at the repository root).
+fn python_safetensors() -> Res {
+    let venv = util::root().join(".venv-st");
+    let python = venv.join("bin/python");
+    if python.exists() && cmd(python.to_str().unwrap(), &["-c", "import safetensors, numpy"]).status().is_ok_and(|s| s.success()) {
+        println!("python: .venv-st has safetensors and numpy");
+        return Ok(());
+    }
+    sh(&mut cmd("python3", &["-m", "venv", venv.to_str().unwrap()]))?;
+    sh(&mut cmd(python.to_str().unwrap(), &["-m", "pip", "install", "-q", "safetensors", "numpy"]))
 }
 
 /// `npm ci` (or `npm install` without a lock file) in web/ and www/ when they have a package.json
