@@ -262,8 +262,8 @@ impl Tensor {
     /// Elements `start..start+len` along `axis` (a slice with step 1).
     pub fn narrow(&self, axis: isize, start: usize, len: usize) -> Result<Tensor> {
         let ax = norm_axis("narrow", axis, self.rank())?;
-        if start + len > self.shape()[ax] {
-            bail!("narrow", "range {}..{} is out of bounds for axis {} of size {} (shape {:?})", start, start + len, ax, self.shape()[ax], self.shape());
+        if start.checked_add(len).is_none_or(|end| end > self.shape()[ax]) {
+            bail!("narrow", "start {} with length {} is out of bounds for axis {} of size {} (shape {:?})", start, len, ax, self.shape()[ax], self.shape());
         }
         Ok(self.with_layout(self.layout().narrow(ax, start, len), Op::Narrow(self.clone(), ax, start)))
     }

@@ -156,7 +156,7 @@ pub fn broadcast_shapes(op: &str, a: &[usize], b: &[usize]) -> Result<Vec<usize>
 pub fn norm_axis(op: &str, axis: isize, rank: usize) -> Result<usize> {
     let r = rank as isize;
     let a = if axis < 0 { axis + r } else { axis };
-    if a < 0 || a >= r.max(1) {
+    if a < 0 || a >= r {
         bail!(op, "axis {} is out of range for a tensor of rank {}", axis, rank);
     }
     Ok(a as usize)

@@ -63,3 +63,20 @@ fn conv_and_pool_shapes() {
     let p = y.max_pool2d((2, 2), (2, 2), (0, 0)).unwrap();
     assert_eq!(p.shape(), &[2, 4, 2, 2]);
 }
+
+/// Scalars have no axes: axis arguments are errors, not panics.
+#[test]
+fn rank_zero_axes_are_errors() {
+    let dev = cpu();
+    let s = Tensor::scalar(1.0, &dev).unwrap();
+    assert!(s.narrow(0, 0, 1).is_err());
+    assert!(s.transpose(0, 0).is_err());
+    assert!(Tensor::concat(&[s.clone(), s.clone()], 0).is_err());
+    let idx = Tensor::from_i32(vec![0], &[1], &dev).unwrap();
+    assert!(s.index_select(0, &idx).is_err());
+    assert!(s.argmax(0, false).is_err());
+    assert_eq!(s.sum_all().unwrap().item().unwrap(), 1.0);
+    assert_eq!(s.unsqueeze(0).unwrap().shape(), &[1]);
+    let v = Tensor::zeros(&[3], &dev).unwrap();
+    assert!(v.narrow(0, 2, usize::MAX).is_err());
+}
