@@ -5,9 +5,9 @@ use crate::layers::{Activation, ActivationLayer, Conv2d, Dropout, Embedding, Fla
 use crate::loss;
 use crate::module::{Module, Sequential};
 use crate::norm::{BatchNorm, LayerNorm};
-use crate::optim::Optimizer;
+use crate::optim::{Optimizer, OptimizerSpec};
 use crate::param::Param;
-use crate::spec::{LayerSpec, LossSpec, ModelSpec};
+use crate::spec::{LayerSpec, LossSpec, ModelSpec, Regularization};
 use webgrad_core::{bail, no_grad, DType, Device, Result, Rng, Tensor};
 
 /// One row of `Model::summary`.
@@ -224,6 +224,52 @@ impl Model {
         self.check_batch(x, Some(y))?;
         let (x, y) = (x.to_device(&self.device)?, y.to_device(&self.device)?);
         Ok(self.step_with_outputs(&x, &y)?.0)
+    }
+
+    /// Every layer's output for `x` in evaluation mode, without a graph: entry `i` is what layer
+    /// `i` of the spec gives (the playground's per-neuron heatmaps).
+    pub fn layer_outputs(&self, x: &Tensor) -> Result<Vec<Tensor>> {
+        self.check_batch(x, None)?;
+        self.set_training(false);
+        let x = x.to_device(&self.device)?;
+        no_grad(|| self.net.forward_all(&x))
+    }
+
+    /// Change the optimizer mid-run, keeping the weights: the same kind keeps its state
+    /// (moments), another kind starts fresh (see `Optimizer::set_spec`). The spec follows.
+    pub fn set_optimizer(&mut self, spec: OptimizerSpec) -> Result<()> {
+        self.optimizer.set_spec(spec.clone())?;
+        self.spec.optimizer = spec;
+        Ok(())
+    }
+
+    /// Change the L1/L2 penalties mid-run (the next `loss`/`train_step` uses them).
+    pub fn set_regularization(&mut self, reg: Regularization) -> Result<()> {
+        let Regularization { l1, l2 } = reg;
+        if !(l1 >= 0.0 && l1.is_finite() && l2 >= 0.0 && l2.is_finite()) {
+            bail!("model", "regularization l1 = {} and l2 = {} must be finite and ≥ 0", l1, l2);
+        }
+        self.spec.regularization = reg;
+        Ok(())
+    }
+
+    /// One parameter or buffer by name (`<layer>.<param>`, e.g. `0.weight`).
+    pub fn param(&self, name: &str) -> Option<Param> {
+        self.named_parameters().into_iter().find(|(n, _)| n == name).map(|(_, p)| p)
+    }
+
+    /// Replace one parameter or buffer (same shape, f32); the optimizer state is kept.
+    pub fn set_param(&self, name: &str, value: &Tensor) -> Result<()> {
+        let Some(p) = self.param(name) else {
+            bail!("model", "no parameter named {:?}", name);
+        };
+        if value.shape() != p.shape().as_slice() {
+            bail!("model", "{} has shape {:?}, the new value {:?}", name, p.shape(), value.shape());
+        }
+        if value.dtype() != DType::F32 {
+            bail!("model", "{} is f32, the new value {}", name, value.dtype().name());
+        }
+        p.set(value.to_device(&self.device)?)
     }
 
     /// Replace every parameter and buffer from `(name, tensor)` pairs; names and shapes must

@@ -176,6 +176,9 @@ pub struct Optimizer {
     /// Per parameter, its state tensors by slot name ("m", "v", "momentum", "square_avg").
     state: Vec<BTreeMap<String, Tensor>>,
     steps: u64,
+    /// `steps` when the state was last cleared (by `set_spec` to another kind): bias corrections
+    /// count from here, so a fresh Adam state starts like a fresh Adam.
+    state_start: u64,
 }
 
 impl Optimizer {
@@ -184,7 +187,7 @@ impl Optimizer {
         spec.validate()?;
         let params: Vec<_> = params.into_iter().filter(|(_, p)| p.is_trainable()).collect();
         let state = vec![BTreeMap::new(); params.len()];
-        Ok(Optimizer { spec, schedule: Schedule::Constant, clip_grad_norm: None, params, state, steps: 0 })
+        Ok(Optimizer { spec, schedule: Schedule::Constant, clip_grad_norm: None, params, state, steps: 0, state_start: 0 })
     }
     pub fn with_schedule(mut self, schedule: Schedule) -> Result<Self> {
         schedule.validate()?;
@@ -212,6 +215,18 @@ impl Optimizer {
         self.spec = spec;
         Ok(())
     }
+    /// Switch to another optimizer (or other hyper-parameters) mid-run. The same kind keeps its
+    /// state (moments); another kind starts from fresh state. The step count, schedule and
+    /// clipping carry on.
+    pub fn set_spec(&mut self, spec: OptimizerSpec) -> Result<()> {
+        spec.validate()?;
+        if spec.name() != self.spec.name() {
+            self.state = vec![BTreeMap::new(); self.params.len()];
+            self.state_start = self.steps;
+        }
+        self.spec = spec;
+        Ok(())
+    }
     /// The learning rate the next `step` will use.
     pub fn lr(&self) -> f32 {
         self.schedule.lr(self.spec.lr(), self.steps)
@@ -232,7 +247,7 @@ impl Optimizer {
     /// are left alone). Returns the global gradient norm when clipping is on.
     pub fn step(&mut self) -> Result<Option<Tensor>> {
         let lr = self.lr();
-        let t = self.steps + 1;
+        let t = self.steps - self.state_start + 1;
         let with_grad: Vec<usize> = (0..self.params.len()).filter(|&i| self.params[i].1.grad().is_some()).collect();
         let norm = no_grad(|| -> Result<Option<Tensor>> {
             let mut grads: Vec<Tensor> = with_grad.iter().map(|&i| self.params[i].1.grad().expect("checked")).collect();
@@ -282,6 +297,7 @@ impl Optimizer {
         }
         self.state = state;
         self.steps = steps;
+        self.state_start = 0;
         Ok(())
     }
 }
