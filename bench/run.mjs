@@ -4,6 +4,7 @@
 //   node bench/run.mjs                 full run: writes BENCHMARKS.md at the repo root (~15-25 min)
 //   node bench/run.mjs --smoke         one tiny repetition of everything (< 2 min), asserts nothing
 //                                      about speed, fails when a workload breaks; no BENCHMARKS.md
+//   node bench/run.mjs --report bench/results/latest.json [--out FILE]   re-render the markdown
 //   options: --reps N   --runners a,b   --workloads id,id   --out FILE   --skip sizes,first,memory,throughput
 //            --no-build (reuse bench/dist)   --build-web / --no-build-web (default: build in full runs)
 //
@@ -76,7 +77,8 @@ function prepare(opts) {
   const web = join(root, 'web');
   const built = ['dist/index.js', 'pkg/webgrad_wasm.js', 'pkg/webgrad_simd.wasm'].every((f) => existsSync(join(web, f)));
   if (opts.buildWeb || !built) {
-    npmDeps(web);
+    // web/'s own packages are `cargo xtask setup`'s job; install them only when absent.
+    if (!existsSync(join(web, 'node_modules'))) npmDeps(web);
     sh('npm', ['run', 'build'], web);
   }
 }
@@ -361,7 +363,8 @@ function report({ env, opts, runners, workloadList, reps, cells, first, mem, siz
   L.push(`- Each library runs in its own page (fresh browser context: empty cache) served from 127.0.0.1 with no COOP/COEP, so every library is single-threaded (tfjs-wasm and ORT would otherwise use threads).`);
   L.push(`- ${opts.reps} repetition${opts.reps > 1 ? 's' : ''}; in each one every library runs every workload once, libraries in rotating order. Per workload: a warm-up (synced steps for ≥ 300 ms, at least one, which also estimates the step time), then a timed block of N steps (≈ 1 s; one step when a step takes longer) with one sync (readback) at the end, so queued GPU work is included. (performance.now() is coarsened to 0.1 ms on a page that is not cross-origin isolated; the blocks are long enough for that not to matter.)`);
   L.push('- Cells: median (min–max) over repetitions. Ratios: webgrad ÷ peer computed within the same repetition, median (min–max) over repetitions; > 1 means webgrad is faster.');
-  L.push('- Same seeded data and the same models everywhere: SGD, f32. webgrad uses NCHW, tfjs NHWC (each library\'s native layout). Training steps do not read the loss back except at the end of a timed block. Inference latency includes reading the output back.');
+  L.push('- Same seeded data, the same models and the same initial weights everywhere (plain SGD, f32; webgrad NCHW, tfjs NHWC with the weights permuted to match). The libraries compute the same numbers: matmul and inference outputs agree across libraries in every run, and `--smoke` also checks that every library\'s loss after two SGD steps agrees (to 2e-3 relative). Training steps do not read the loss back except at the end of a timed block; inference latency includes reading the output back.');
+  L.push('- Columns. **webgrad CPU** / **webgrad WebGPU**: models from the package\'s Keras-shaped spec (`sequential`, `dense`, `conv2d`, `transformerBlock`, `sgd`), trained by the engine\'s `Model.trainStep` (the step `fit()` runs per batch) on the page; the *fit()* row is the public API end to end (`model.fit` in the package\'s training worker). **webgrad CPU, tensor ops**: the same models written with the tensor API and autograd, SGD in tensor ops, `wg.tidy` per step. **tfjs**: tfjs-layers models trained with `optimizer.minimize` (its *fit()* row: `model.fit`); the transformer is written with tfjs-core ops, as tfjs-layers 4.22 has no attention layer. **ORT Web**: ONNX graphs written by the bench (inference only).');
   L.push('');
   L.push(`## Results (${opts.reps} repetition${opts.reps > 1 ? 's' : ''})`, '');
   L.push(`| workload | unit | ${runners.map((r) => LABEL[r] + gpuNote(r)).join(' | ')} |`);
@@ -392,6 +395,8 @@ function report({ env, opts, runners, workloadList, reps, cells, first, mem, siz
     const wgSize = size?.webgrad;
     if (wgSize && !wgSize.error) L.push(`| bundle ≤ 250 KB gzip (wasm + JS, MLP job) | ${(wgSize.totalGzip / 1000).toFixed(0)} KB | ${wgSize.totalGzip <= 250_000 ? 'yes' : 'no'} |`);
     L.push('');
+    const cnnCpu = ratio(reps, 'webgrad-cpu', 'tfjs-cpu', 'cnn-train-b32', false);
+    L.push(`CNN training on tfjs-wasm runs the conv-weight gradient through a JS shim (tfjs-backend-wasm 4.22 has no \`Conv2DBackpropFilter\`), which dominates its time; against tfjs's own JS backend, which has the kernel, webgrad CPU is ${cnnCpu ? `${cnnCpu.median.toFixed(1)}×` : '–'}.`, '');
   }
   if (first) {
     L.push('## Time from page load to the first trained step', '');
@@ -460,6 +465,17 @@ function report({ env, opts, runners, workloadList, reps, cells, first, mem, siz
 
 // ---- main ----------------------------------------------------------------------------------
 async function main() {
+  // --report FILE: render the markdown again from a saved results JSON (bench/results/latest.json).
+  const ri = process.argv.indexOf('--report');
+  if (ri > 0) {
+    const data = JSON.parse(readFileSync(process.argv[ri + 1], 'utf8'));
+    data.opts.skip = new Set(data.opts.skip);
+    data.cells = summarize(data.reps);
+    const out = process.argv.includes('--out') ? resolve(process.argv[process.argv.indexOf('--out') + 1]) : join(root, 'BENCHMARKS.md');
+    writeFileSync(out, report(data));
+    log(`wrote ${out}`);
+    return;
+  }
   const opts = parseArgs(process.argv.slice(2));
   prepare(opts);
   const { buildAll, RUNNERS, SIZE_JOBS } = await import('./build.mjs');
