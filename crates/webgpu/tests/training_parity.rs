@@ -113,7 +113,7 @@ fn spiral(rng: &mut Rng, per_class: usize) -> (Vec<f32>, Vec<i32>) {
             let r = i as f32 / per_class as f32;
             let angle = class as f32 * 2.1 + 4.0 * r + 0.2 * rng.normal();
             x.extend([r * angle.sin(), r * angle.cos()]);
-            y.push(class as i32);
+            y.push(class);
         }
     }
     (x, y)
