@@ -1,6 +1,7 @@
 //! webgrad-cpu: the CPU backend. Every kernel first brings strided inputs into contiguous
 //! order (a no-op borrow when they already are), then runs a contiguous kernel: the scalar
 //! reference (`reference.rs`) or, where it matters, a faster one (`kernels.rs`).
+mod broadcast;
 pub mod gemm;
 pub mod kernels;
 pub mod math;
@@ -133,21 +134,14 @@ impl Backend for CpuBackend {
     }
 
     fn binary(&self, op: BinaryOp, a: View, b: View) -> Result<Storage> {
-        let n = a.layout.numel();
-        let mut out = vec![0.0; n];
-        // A stride-0 scalar operand (x + 2, x * lr) is common: avoid materialising it.
-        let scalar = |v: &View| v.layout.strides.iter().all(|&s| s == 0);
-        let (da, db) = (storage_of(&a)?, storage_of(&b)?);
-        match (da, db) {
-            (CpuStorage::F32(sa), CpuStorage::F32(sb)) if scalar(&b) && n > 0 => {
-                kernels::binary_scalar_rhs(op, &f32s(&a)?, sb[b.layout.offset], &mut out)
+        let mut out = vec![0.0; a.layout.numel()];
+        // Broadcast operands (bias rows, keepdim columns, scalars) are read in place.
+        if let (CpuStorage::F32(da), CpuStorage::F32(db)) = (storage_of(&a)?, storage_of(&b)?) {
+            if broadcast::binary(op, da, a.layout, db, b.layout, &mut out) {
+                return Ok(f32_storage(out));
             }
-            (CpuStorage::F32(sa), _) if scalar(&a) && n > 0 => {
-                let av = sa[a.layout.offset];
-                kernels::binary(op, &vec![av; n], &f32s(&b)?, &mut out)
-            }
-            _ => kernels::binary(op, &f32s(&a)?, &f32s(&b)?, &mut out),
         }
+        kernels::binary(op, &f32s(&a)?, &f32s(&b)?, &mut out);
         Ok(f32_storage(out))
     }
 
@@ -157,6 +151,17 @@ impl Backend for CpuBackend {
     }
 
     fn reduce(&self, op: ReduceOp, x: View, axes: &[usize]) -> Result<Storage> {
+        // Leading axes of a contiguous view (a bias gradient): fold rows without transposing.
+        let leading = axes.iter().enumerate().all(|(i, &a)| i == a);
+        if leading && !axes.is_empty() && axes.len() < x.layout.rank() && x.layout.is_contiguous() {
+            let rows: usize = x.layout.shape[..axes.len()].iter().product();
+            let src = f32s(&x)?;
+            let mut out = vec![0.0; src.len() / rows.max(1)];
+            if rows > 0 {
+                broadcast::reduce_leading(op, &src, rows, &mut out);
+            }
+            return Ok(f32_storage(out));
+        }
         let moved = axes_last(x.layout, axes);
         let len: usize = axes.iter().map(|&a| x.layout.shape[a]).product();
         let outer = if len == 0 { numel(&moved.shape[..moved.rank() - axes.len()]) } else { x.layout.numel() / len };

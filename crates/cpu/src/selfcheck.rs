@@ -234,6 +234,9 @@ fn tensor_views(r: usize, c: usize, k: usize, seed: u64) -> std::result::Result<
         (rand(&mut rng, &[r, 1])?, rand(&mut rng, &[1, c])?),
         (xt.clone(), x.clone()),
         (x.clone(), xt.clone()),
+        (rand(&mut rng, &[2, r, c])?, x.clone()),
+        (rand(&mut rng, &[2, r, 1])?, rand(&mut rng, &[2, r, c])?),
+        (rand(&mut rng, &[2, 1, c])?, rand(&mut rng, &[2, r, c])?),
     ];
     for (i, (p, q)) in operands.iter().enumerate() {
         for op in [BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Max, BinaryOp::Lt] {
@@ -258,6 +261,17 @@ fn tensor_views(r: usize, c: usize, k: usize, seed: u64) -> std::result::Result<
                 let scale: Vec<f32> = src.chunks(len).map(|s| s.iter().map(|v| v.abs()).sum()).collect();
                 compare(&format!("reduce {op:?} over axes {axes:?}"), &got, &want, |i| (1e-6 * scale[i], 0.0))?;
             }
+        }
+        // Leading axes of a 3-D view (a bias gradient over batch and time).
+        let x3 = rand(&mut rng, &[2, c, r])?;
+        let v3 = x3.to_vec().map_err(err)?;
+        for op in [ReduceOp::Sum, ReduceOp::Max, ReduceOp::Min] {
+            let got = x3.reduce(op, vec![0isize, 1], false).map_err(err)?.to_vec().map_err(err)?;
+            let cols: Vec<f32> = (0..r).flat_map(|j| (0..2 * c).map(move |i| (i, j))).map(|(i, j)| v3[i * r + j]).collect();
+            let mut want = vec![0.0; r];
+            reference::reduce_rows(op, &cols, 2 * c, &mut want);
+            let scale: Vec<f32> = cols.chunks(2 * c).map(|s| s.iter().map(|v| v.abs()).sum()).collect();
+            compare(&format!("reduce {op:?} over axes [0, 1] of [2, {c}, {r}]"), &got, &want, |i| (1e-6 * scale[i], 0.0))?;
         }
         for op in [UnaryOp::Exp, UnaryOp::Relu, UnaryOp::Tanh] {
             let got = t.unary(op).map_err(err)?.to_vec().map_err(err)?;

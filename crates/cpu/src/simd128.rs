@@ -187,64 +187,120 @@ pub fn unary(op: UnaryOp, x: &[f32], out: &mut [f32]) -> bool {
             let zero = f32x4_splat(0.0);
             v128_or(flag(f32x4_gt(v, zero)), v128_and(f32x4_lt(v, zero), f32x4_splat(-1.0)))
         }),
-        UnaryOp::Exp => map1(x, out, exp4),
-        UnaryOp::Sigmoid => map1(x, out, |v| f32x4_div(one, f32x4_add(one, exp4(f32x4_neg(v))))),
-        UnaryOp::Tanh => map1(x, out, tanh4),
+        UnaryOp::Exp => {
+            let k = MathConsts::new();
+            map1(x, out, |v| exp4(v, &k))
+        }
+        UnaryOp::Sigmoid => {
+            let k = MathConsts::new();
+            map1(x, out, |v| sigmoid4(v, &k))
+        }
+        UnaryOp::Tanh => {
+            let k = MathConsts::new();
+            map1(x, out, |v| tanh4(v, &k))
+        }
         UnaryOp::Log | UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Erf => return false,
     }
     true
 }
 
+/// The constants of `exp4` and `tanh4`, made opaque with `black_box` once per call so that LLVM
+/// keeps them as values instead of a `v128.const` at each use: V8 rematerialises such constants
+/// inside the loop (3 instructions each), which made exp four times slower.
+#[derive(Clone, Copy)]
+pub struct MathConsts {
+    exp_max: v128,
+    exp_min: v128,
+    log2e: v128,
+    shift: v128,
+    ln2_hi: v128,
+    ln2_lo: v128,
+    exp_p: [v128; 6],
+    one: v128,
+    two: v128,
+    bias: v128,
+    tanh_p: [v128; 5],
+    tanh_cut: v128,
+    sign: v128,
+}
+
+impl MathConsts {
+    #[inline(always)]
+    pub fn new() -> Self {
+        let s = |v: f32| f32x4_splat(v);
+        // Cephes fits: e^r ≈ 1 + r + r²·P(r) on |r| ≤ ln2/2, tanh x ≈ x + x³·Q(x²) on |x| < 0.625.
+        let exp_p = [1.987_569_1e-4, 1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1];
+        let tanh_p = [-5.704_988_7e-3, 2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1];
+        core::hint::black_box(MathConsts {
+            exp_max: s(88.8),
+            exp_min: s(-104.0),
+            log2e: s(core::f32::consts::LOG2_E),
+            // 1.5·2²³: adding it rounds |v| < 2²² to an integer, left in the low mantissa bits.
+            shift: s(12_582_912.0),
+            // ln2 in two parts, the first with few enough bits that n·LN2_HI is exact.
+            ln2_hi: s(-0.693_359_375),
+            ln2_lo: s(2.121_944_4e-4),
+            exp_p: exp_p.map(s),
+            one: s(1.0),
+            two: s(2.0),
+            bias: i32x4_splat(127),
+            tanh_p: tanh_p.map(s),
+            tanh_cut: s(0.625),
+            sign: s(-0.0),
+        })
+    }
+}
+
 /// e^x, within ~2 ulp of the correctly rounded result over the whole f32 range (overflow to
-/// inf, gradual underflow to 0, NaN in NaN out). Range reduction x = n·ln2 + r with |r| ≤ ln2/2
-/// (ln2 split in two so n·ln2 is exact), then the Cephes degree-7 fit
-/// e^r ≈ 1 + r + r²·P(r), and 2^n applied as two factors so that subnormal results round once.
+/// inf, gradual underflow to 0, NaN in NaN out). Range reduction x = n·ln2 + r with |r| ≤ ln2/2,
+/// the polynomial, then 2^n applied as two factors so that subnormal results round once.
 /// Written for V8's x64 lowering: pmin/pmax are single instructions (min/max are not), and the
-/// 1.5·2²³ shift rounds to an integer and converts it without `nearest` or `trunc_sat`.
+/// shift by 1.5·2²³ rounds and converts to an integer without `nearest` or `trunc_sat`.
 #[inline(always)]
-pub fn exp4(x: v128) -> v128 {
-    const LN2_HI: f32 = 0.693_359_375;
-    const LN2_LO: f32 = -2.121_944_4e-4;
-    const SHIFT: f32 = 12_582_912.0; // 1.5·2²³: adding it rounds |v| < 2²² to an integer
+pub fn exp4(x: v128, k: &MathConsts) -> v128 {
     // Clamp. With relaxed-simd LLVM emits pmin/pmax as relaxed_min/max, whose result for NaN is
     // up to the engine: NaN lanes are restored at the end instead.
     let input = x;
-    let x = f32x4_pmax(f32x4_pmin(x, f32x4_splat(88.8)), f32x4_splat(-104.0));
-    let shifted = f32x4_add(f32x4_mul(x, f32x4_splat(core::f32::consts::LOG2_E)), f32x4_splat(SHIFT));
-    let n = f32x4_sub(shifted, f32x4_splat(SHIFT));
-    let r = madd(n, f32x4_splat(-LN2_HI), x);
-    let r = madd(n, f32x4_splat(-LN2_LO), r);
-    let mut p = f32x4_splat(1.987_569_1e-4);
-    for c in [1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1] {
-        p = madd(p, r, f32x4_splat(c));
+    let x = f32x4_pmax(f32x4_pmin(x, k.exp_max), k.exp_min);
+    let shifted = f32x4_add(f32x4_mul(x, k.log2e), k.shift);
+    let n = f32x4_sub(shifted, k.shift);
+    let r = madd(n, k.ln2_hi, x);
+    let r = madd(n, k.ln2_lo, r);
+    let mut p = k.exp_p[0];
+    for &c in &k.exp_p[1..] {
+        p = madd(p, r, c);
     }
-    let y = madd(p, f32x4_mul(r, r), f32x4_add(r, f32x4_splat(1.0)));
-    // n ∈ [-150, 128] sits in the low mantissa bits of `shifted`; split it into two exponents
-    // within the normal range [-75, 64].
-    let ni = i32x4_sub(shifted, f32x4_splat(SHIFT));
+    let y = madd(p, f32x4_mul(r, r), f32x4_add(r, k.one));
+    // n ∈ [-150, 128]: split it into two exponents within the normal range [-75, 64].
+    let ni = i32x4_sub(shifted, k.shift);
     let n1 = i32x4_shr(ni, 1);
     let n2 = i32x4_sub(ni, n1);
-    let pow2 = |e: v128| i32x4_shl(i32x4_add(e, i32x4_splat(127)), 23);
+    let pow2 = |e: v128| i32x4_shl(i32x4_add(e, k.bias), 23);
     let e = f32x4_mul(f32x4_mul(y, pow2(n1)), pow2(n2));
     v128_bitselect(input, e, f32x4_ne(input, input))
 }
 
-/// tanh: the Cephes odd polynomial for |x| < 0.625 (no cancellation near 0), else
+/// 1 / (1 + e^-x).
+#[inline(always)]
+pub fn sigmoid4(x: v128, k: &MathConsts) -> v128 {
+    f32x4_div(k.one, f32x4_add(k.one, exp4(f32x4_neg(x), k)))
+}
+
+/// tanh: the odd polynomial for |x| < 0.625 (no cancellation near 0), else
 /// 1 - 2/(e^{2|x|} + 1) with the sign of x.
 #[inline(always)]
-pub fn tanh4(x: v128) -> v128 {
+pub fn tanh4(x: v128, k: &MathConsts) -> v128 {
     let z = f32x4_mul(x, x);
-    let mut p = f32x4_splat(-5.704_988_7e-3);
-    for c in [2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1] {
-        p = madd(p, z, f32x4_splat(c));
+    let mut p = k.tanh_p[0];
+    for &c in &k.tanh_p[1..] {
+        p = madd(p, z, c);
     }
     let small = madd(f32x4_mul(p, z), x, x);
-    let sign = f32x4_splat(-0.0);
     let ax = f32x4_abs(x);
-    let e = exp4(f32x4_add(ax, ax));
-    let large = f32x4_sub(f32x4_splat(1.0), f32x4_div(f32x4_splat(2.0), f32x4_add(e, f32x4_splat(1.0))));
-    let large = v128_or(large, v128_and(x, sign));
-    v128_bitselect(small, large, f32x4_lt(ax, f32x4_splat(0.625)))
+    let e = exp4(f32x4_add(ax, ax), k);
+    let large = f32x4_sub(k.one, f32x4_div(k.two, f32x4_add(e, k.one)));
+    let large = v128_or(large, v128_and(x, k.sign));
+    v128_bitselect(small, large, f32x4_lt(ax, k.tanh_cut))
 }
 
 // ---- reductions --------------------------------------------------------------------------------
