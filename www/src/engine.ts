@@ -2,7 +2,8 @@
 // engine's API can change without touching them.
 //
 // Training runs in a Web Worker (trainer.worker.ts) that loads webgrad and builds the model from
-// webgrad tensors; this side only sends commands and receives Float32Array snapshots.
+// `webgradSpec(spec)` with webgrad's `Model`; this side only sends commands and receives
+// Float32Array snapshots.
 
 import type { Activation, DevicePref, Loss, Optimizer, Regularization } from './state';
 
@@ -46,8 +47,9 @@ export interface Snapshot {
   biases: Float32Array[];
 }
 
-/** The same model as webgrad's own JSON model spec (crates/nn `ModelSpec`), saved in model files
- *  so that webgrad can rebuild it without the playground. */
+/** The same model as webgrad's own JSON model spec (crates/nn `ModelSpec`): the worker builds and
+ *  trains the model from it, and model files carry it so that webgrad can rebuild the model
+ *  without the playground. */
 export function webgradSpec(s: ModelSpec): object {
   const layers: object[] = [];
   for (const h of s.hidden) {

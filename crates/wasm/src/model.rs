@@ -5,7 +5,7 @@ use crate::{js_err, JsResult};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use webgrad_core::{no_grad, Tensor};
-use webgrad_nn::{build, io, Metric, Model, ModelSpec};
+use webgrad_nn::{build, io, Metric, Model, ModelSpec, OptimizerSpec, Regularization};
 
 use crate::device::current_device;
 
@@ -148,13 +148,8 @@ impl WasmModel {
     }
     /// The current value of one parameter or buffer.
     pub fn parameter(&self, name: &str) -> JsResult<WasmTensor> {
-        match self
-            .inner
-            .named_parameters()
-            .into_iter()
-            .find(|(n, _)| n == name)
-        {
-            Some((_, p)) => Ok(WasmTensor::from(p.get())),
+        match self.inner.param(name) {
+            Some(p) => Ok(WasmTensor::from(p.get())),
             None => Err(JsError::new(&format!("model: no parameter named {name:?}"))),
         }
     }
@@ -245,6 +240,42 @@ impl WasmModel {
     pub fn set_learning_rate(&mut self, lr: f32) -> JsResult<()> {
         self.inner.optimizer_mut().set_base_lr(lr).map_err(js_err)
     }
+    /// Switch the optimizer mid-run (an optimizer spec object, e.g. `{ type: 'adam', lr: 0.01 }`),
+    /// keeping the weights; the same kind keeps its state, another kind starts fresh.
+    #[wasm_bindgen(js_name = setOptimizer)]
+    pub fn set_optimizer(&mut self, spec: JsValue) -> JsResult<()> {
+        let spec: OptimizerSpec = serde_wasm_bindgen::from_value(spec)
+            .map_err(|e| JsError::new(&format!("optimizer spec: {e}")))?;
+        self.inner.set_optimizer(spec).map_err(js_err)
+    }
+    /// Change the L1/L2 penalties mid-run.
+    #[wasm_bindgen(js_name = setRegularization)]
+    pub fn set_regularization(&mut self, l1: f32, l2: f32) -> JsResult<()> {
+        self.inner
+            .set_regularization(Regularization { l1, l2 })
+            .map_err(js_err)
+    }
+    /// Replace one parameter or buffer by name (same shape, f32); the optimizer state is kept.
+    #[wasm_bindgen(js_name = setParameter)]
+    pub fn set_parameter(&self, name: &str, value: &WasmTensor) -> JsResult<()> {
+        self.inner.set_param(name, value.tensor()).map_err(js_err)
+    }
+    /// Every layer's output for `x` (evaluation mode, no graph), one tensor per layer.
+    #[wasm_bindgen(js_name = layerOutputs)]
+    pub fn layer_outputs(&self, x: &WasmTensor) -> JsResult<Vec<WasmTensor>> {
+        self.inner
+            .layer_outputs(x.tensor())
+            .map(|v| v.into_iter().map(WasmTensor::from).collect())
+            .map_err(js_err)
+    }
+    /// The data loss (no regularisation) of outputs `pred` against targets `y`, no graph.
+    #[wasm_bindgen(js_name = dataLossOf)]
+    pub fn data_loss_of(&self, pred: &WasmTensor, y: &WasmTensor) -> JsResult<WasmTensor> {
+        no_grad(|| self.inner.data_loss(pred.tensor(), y.tensor()))
+            .map(WasmTensor::from)
+            .map_err(js_err)
+    }
+
     /// Optimizer steps taken so far.
     #[wasm_bindgen(getter)]
     pub fn steps(&self) -> f64 {

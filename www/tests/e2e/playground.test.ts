@@ -186,7 +186,7 @@ describe('playground', () => {
     const wgSpec = JSON.parse(header.__metadata__['webgrad.spec']);
     expect(wgSpec.input_shape).toEqual([2]);
     expect(wgSpec.layers.map((l: { type: string }) => l.type)).toEqual(['dense', 'dense', 'dense']);
-    expect(header['layers.0.weight'].shape).toEqual([2, 4]);
+    expect(header['0.weight'].shape).toEqual([2, 4]); // webgrad-nn's parameter names
     // Reset (new random weights, epoch 0), then load the file back.
     await page.click(test$('reset'));
     await page.waitForFunction(() => (window as any).playground.epoch === 0);
@@ -252,6 +252,23 @@ describe('playground', () => {
     expect(await page.isVisible(test$('feature-sinx1'))).toBe(false); // unused features are hidden
     await page.click(test$('feature-x1'));
     expect((await state(page)).features).toEqual(['x1', 'x2']); // and the used ones are fixed
+    await ctx.close();
+  });
+
+  it('trains with batch norm, dropout and L1, then switches optimizer and penalty mid-run', async () => {
+    const ctx = await browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, `${site.url}#dataset=xor&hidden=6,6&bn=1&dropout=0.1&reg=L1&regRate=0.001&opt=momentum`);
+    await trainUntil(page, async () => (await epoch(page)) >= 10, 20_000);
+    const e = await epoch(page);
+    await page.selectOption(test$('select-optimizer'), 'adam');
+    await page.selectOption(test$('select-regularization'), 'L2');
+    await trainUntil(page, async () => (await epoch(page)) >= e + 10, 20_000);
+    const s = await state(page);
+    expect([s.optimizer, s.regularization, s.batchNorm, s.dropout]).toEqual(['adam', 'L2', true, 0.1]);
+    // The same model trained on (a rebuild would have put the epoch back to 0).
+    expect(await epoch(page)).toBeGreaterThanOrEqual(e + 10);
+    expect(Number.isFinite(await number(page, 'test-loss'))).toBe(true);
+    expect(errors).toEqual([]);
     await ctx.close();
   });
 
