@@ -63,6 +63,7 @@ pub fn time_ms(now: Clock, opts: &Options, mut f: impl FnMut()) -> Timing {
 pub fn run(now: Clock, opts: &Options, print: &mut dyn FnMut(String)) -> Result<(), String> {
     print(format!("webgrad bench: backend {}", kernels::NAME));
     matmul(now, opts, print)?;
+    small_matmul(now, opts, print)?;
     elementwise(now, opts, print)
 }
 
@@ -96,6 +97,28 @@ pub fn matmul(now: Clock, opts: &Options, print: &mut dyn FnMut(String)) -> Resu
                 t.median
             ));
         }
+    }
+    Ok(())
+}
+
+/// Training-sized products (an MLP layer on a batch): per-call overhead matters more than peak.
+pub fn small_matmul(now: Clock, opts: &Options, print: &mut dyn FnMut(String)) -> Result<(), String> {
+    let mut rng = Rng::new(9);
+    for (m, k, n) in [(32, 2, 8), (32, 8, 8), (32, 8, 1), (128, 16, 16), (64, 64, 64)] {
+        selfcheck::check_matmul(m, k, n, false, false, 6)?;
+        let a: Vec<f32> = (0..m * k).map(|_| rng.normal()).collect();
+        let b: Vec<f32> = (0..k * n).map(|_| rng.normal()).collect();
+        let mut c = vec![0.0f32; m * n];
+        let va = MatView { data: &a, offset: 0, row_stride: k, col_stride: 1 };
+        let vb = MatView { data: &b, offset: 0, row_stride: n, col_stride: 1 };
+        let fast = time_ms(now, opts, || kernels::matmul(&va, &vb, black_box(&mut c), m, k, n));
+        let reference = time_ms(now, opts, || webgrad_cpu::reference::matmul(&a, &b, black_box(&mut c), m, k, n));
+        print(format!(
+            "matmul f32 {m}x{k}x{n}: {:.2} µs ({:.1} GFLOP/s); scalar reference {:.2} µs",
+            fast.median * 1e3,
+            2.0 * (m * k * n) as f64 / (fast.median * 1e6),
+            reference.median * 1e3
+        ));
     }
     Ok(())
 }
