@@ -194,6 +194,18 @@ describe('playground', () => {
     await page.setInputFiles(test$('load-file'), file);
     await page.waitForFunction((l) => document.querySelector('[data-test="test-loss"]')!.textContent === l, loss);
     expect(await epoch(page)).toBeGreaterThanOrEqual(20);
+    // Files from before the playground trained webgrad's Model named the tensors `layers.<l>.…`.
+    const legacy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(header)) legacy[k === '__metadata__' ? k : `layers.${k}`] = v;
+    let json = JSON.stringify(legacy);
+    while ((8 + json.length) % 8 !== 0) json += ' ';
+    const legacyLen = Buffer.alloc(8);
+    legacyLen.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+    await writeFile(join(ARTIFACTS, 'legacy.safetensors'), Buffer.concat([legacyLen, Buffer.from(json), bytes.subarray(8 + headerLen)]));
+    await page.click(test$('reset'));
+    await page.waitForFunction(() => (window as any).playground.epoch === 0);
+    await page.setInputFiles(test$('load-file'), join(ARTIFACTS, 'legacy.safetensors'));
+    await page.waitForFunction((l) => document.querySelector('[data-test="test-loss"]')!.textContent === l, loss);
     // A file that is not a model gives a note, not a crash.
     await writeFile(join(ARTIFACTS, 'junk.safetensors'), 'not a model');
     await page.setInputFiles(test$('load-file'), join(ARTIFACTS, 'junk.safetensors'));
