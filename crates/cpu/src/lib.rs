@@ -1,6 +1,10 @@
 //! webgrad-cpu: the CPU backend. Every kernel first brings strided inputs into contiguous
 //! order (a no-op borrow when they already are), then runs a contiguous kernel: the scalar
-//! reference (`reference.rs`) or, where it matters, a faster one (`kernels.rs`).
+//! reference (`reference.rs`, the definition) or, where it matters, a faster one dispatched by
+//! `kernels.rs`: the packed, cache-blocked matmul (`gemm.rs`; AVX2+FMA natively when the CPU has
+//! it, `simd128.rs` on wasm), simd128 elementwise ops and reductions, and broadcast operands read
+//! in place (`broadcast.rs`). `selfcheck.rs` checks every fast kernel against the reference, both
+//! natively (`tests/kernels.rs`, with proptest) and in the browser (`tests/kernels_wasm.rs`).
 mod broadcast;
 pub mod gemm;
 pub mod kernels;

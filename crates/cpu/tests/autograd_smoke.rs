@@ -80,3 +80,18 @@ fn rank_zero_axes_are_errors() {
     let v = Tensor::zeros(&[3], &dev).unwrap();
     assert!(v.narrow(0, 2, usize::MAX).is_err());
 }
+
+/// Empty tensors reshape and multiply; adding a size-1 axis to a transposed view needs no copy.
+#[test]
+fn empty_and_strided_reshapes() {
+    let dev = cpu();
+    let a = Tensor::zeros(&[3, 0], &dev).unwrap();
+    let b = Tensor::zeros(&[0, 5], &dev).unwrap();
+    assert_eq!(a.matmul(&b).unwrap().to_vec().unwrap(), vec![0.0; 15]);
+    let w = Tensor::from_vec((0..6).map(|v| v as f32).collect(), &[2, 3], &dev).unwrap();
+    let wt = w.t().unwrap();
+    let r = wt.reshape(&[1, 3, 2]).unwrap();
+    assert!(std::rc::Rc::ptr_eq(r.storage(), w.storage()), "reshape copied a view it could keep");
+    assert_eq!(r.to_vec().unwrap(), vec![0., 3., 1., 4., 2., 5.]);
+    assert_eq!(wt.reshape(&[6]).unwrap().to_vec().unwrap(), vec![0., 3., 1., 4., 2., 5.]);
+}
