@@ -205,8 +205,11 @@ impl Tensor {
         if shape == self.shape() {
             return Ok(self.clone());
         }
-        let src = if self.is_contiguous() { self.clone() } else { self.contiguous()? };
-        let layout = src.layout().reshape_contiguous(shape).expect("contiguous after copy");
+        if let Some(layout) = self.layout().reshape_view(shape) {
+            return Ok(self.with_layout(layout, Op::Reshape(self.clone())));
+        }
+        let src = self.contiguous()?;
+        let layout = Layout { offset: src.layout().offset, ..Layout::contiguous(shape) };
         Ok(src.with_layout(layout, Op::Reshape(src.clone())))
     }
 

@@ -39,6 +39,9 @@ impl Layout {
     /// True when the view reads `numel` consecutive elements starting at `offset`
     /// (size-1 dimensions may carry any stride).
     pub fn is_contiguous(&self) -> bool {
+        if self.numel() == 0 {
+            return true;
+        }
         let mut expected = 1;
         for i in (0..self.shape.len()).rev() {
             if self.shape[i] != 1 && self.strides[i] != expected {
@@ -124,13 +127,22 @@ impl Layout {
         l
     }
 
-    /// Reshape without copying, possible when the view is contiguous.
-    pub fn reshape_contiguous(&self, shape: &[usize]) -> Option<Layout> {
+    /// Reshape without copying: always possible for a contiguous view, and for any view when
+    /// the reshape only inserts or removes size-1 dimensions (e.g. [M,K] → [1,M,K] of a
+    /// transposed matrix). `None` when a copy is needed.
+    pub fn reshape_view(&self, shape: &[usize]) -> Option<Layout> {
         if self.is_contiguous() {
-            Some(Layout { shape: shape.to_vec(), strides: contiguous_strides(shape), offset: self.offset })
-        } else {
-            None
+            return Some(Layout { shape: shape.to_vec(), strides: contiguous_strides(shape), offset: self.offset });
         }
+        let kept: Vec<(usize, usize)> =
+            self.shape.iter().zip(&self.strides).filter(|(&d, _)| d != 1).map(|(&d, &s)| (d, s)).collect();
+        let new_dims: Vec<usize> = shape.iter().copied().filter(|&d| d != 1).collect();
+        if new_dims.len() != kept.len() || new_dims.iter().zip(&kept).any(|(a, (b, _))| a != b) {
+            return None;
+        }
+        let mut old = kept.iter();
+        let strides = shape.iter().map(|&d| if d == 1 { 0 } else { old.next().expect("same non-1 dims").1 }).collect();
+        Some(Layout { shape: shape.to_vec(), strides, offset: self.offset })
     }
 }
 

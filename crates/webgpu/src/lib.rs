@@ -197,6 +197,20 @@ impl Backend for GpuBackend {
     fn name(&self) -> String {
         format!("webgpu ({})", self.gpu.adapter_name())
     }
+    /// In the browser mapping completes on the event loop, so `Tensor::to_vec_async` comes here;
+    /// natively the default (the blocking read) is already right.
+    #[cfg(target_arch = "wasm32")]
+    fn read_f32_async(&self, storage: Storage, layout: webgrad_core::Layout) -> webgrad_core::ReadFuture<Vec<f32>> {
+        let gpu = self.gpu.clone();
+        Box::pin(async move {
+            let staged = readback::stage(&gpu, &View { storage: &storage, layout: &layout })?;
+            let words = readback::finish(&gpu, staged).await?;
+            Ok(match storage.dtype() {
+                DType::F32 => bytemuck::cast_vec(words),
+                DType::I32 => words.into_iter().map(|v| v as i32 as f32).collect(),
+            })
+        })
+    }
     fn is_gpu(&self) -> bool {
         true
     }

@@ -30,3 +30,11 @@ fn gradchecks_webgpu() {
     let Some(device) = gpu() else { return };
     run_gradchecks(&device).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// A model that really learns on the GPU: the spiral quality bar through nn's Model and trainer.
+#[test]
+fn spiral_quality_bar_webgpu() {
+    let Some(device) = gpu() else { return };
+    let r = webgrad_nn::quality::spiral(&device).and_then(|r| r.check()).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{}: {}", r.name, r.detail);
+}
