@@ -142,7 +142,15 @@ window.__checks = (async () => {
   const { x, y } = wg.datasets.circle({ n: 256, noise: 0.05, seed: 1 });
   const model = wg.sequential([wg.dense({ units: 16, activation: 'tanh' }), wg.dense({ units: 2 })], { seed: 2 });
   model.compile({ optimizer: wg.adam(0.02), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
-  const h = await model.fit(x, y, { epochs: 15, batchSize: 32 });
+  // ?lose: the WebGPU device is destroyed (as a driver reset would) after epoch 5; fit goes on on
+  // the CPU from the weights and optimizer state saved before epoch 6, with a warning.
+  const lose = params.get('lose') !== null;
+  const warnings = [];
+  const h = await model.fit(x, y, {
+    epochs: 15, batchSize: 32,
+    onWarning: (m) => warnings.push(m),
+    onEpochEnd: lose ? (e) => { if (e === 5) wg.simulateDeviceLoss(); } : undefined,
+  });
   const probs = await model.predictProba(x);
   const ac = new AbortController();
   let batches = 0;
@@ -168,7 +176,7 @@ window.__checks = (async () => {
     memory = { at1k: at1k.host, at10k: at10k.host };
   }
   return {
-    memory,
+    memory, warnings, after: { ...wg.deviceInfo() }, epochs: h.epoch,
     info, loss: h.history.loss, accuracy: h.history.accuracy.at(-1), probsShape: probs.shape,
     cancelled, batches, ticks, ms,
   };
@@ -181,6 +189,7 @@ async function runChecks(browser, url) {
   const cases = [
     { name: 'auto', query: '?memory', expect: { flavor: 'relaxed-simd' } },
     { name: 'webgpu', query: '?device=webgpu', expect: { device: 'webgpu' } },
+    { name: 'webgpu lost', query: '?device=webgpu&lose', lost: true, expect: {} },
     { name: 'no SIMD', query: '', noSimd: true, expect: { flavor: 'plain' } },
   ];
   for (const c of cases) {
@@ -202,6 +211,18 @@ async function runChecks(browser, url) {
     log(`  [${c.name}] ${r.info.name} (${r.info.device}, ${r.info.flavor}${r.info.note ? '; ' + r.info.note : ''}): loss ${loss[0].toFixed(4)} → ${loss.at(-1).toFixed(4)}, accuracy ${r.accuracy.toFixed(3)}, cancelled after ${r.batches} batches, ${r.ticks} timer ticks in ${r.ms.toFixed(0)} ms`);
     for (const [k, v] of Object.entries(c.expect)) {
       if (r.info[k] !== v) throw new Error(`checks [${c.name}]: expected ${k} ${v}, got ${r.info[k]}`);
+    }
+    if (c.lost) {
+      // The loss was surfaced once, training finished on the CPU with every epoch in the
+      // history once, and deviceInfo() now reports the CPU.
+      log(`  [${c.name}] warnings: ${JSON.stringify(r.warnings)}; now on ${r.after.name} (${r.after.device})`);
+      if (r.warnings.length !== 1 || !/^WebGPU device lost \(.*\): continuing on the CPU from epoch \d+$/.test(r.warnings[0])) {
+        throw new Error(`checks [${c.name}]: expected one device-lost warning, got ${JSON.stringify(r.warnings)}`);
+      }
+      if (r.after.device !== 'cpu') throw new Error(`checks [${c.name}]: deviceInfo() still says ${r.after.device}`);
+      if (r.epochs.join() !== [...Array(15).keys()].join()) throw new Error(`checks [${c.name}]: epochs ${r.epochs}`);
+    } else if (r.warnings.length) {
+      throw new Error(`checks [${c.name}]: unexpected warnings ${JSON.stringify(r.warnings)}`);
     }
     if (!(loss.at(-1) < 0.7 * loss[0])) throw new Error(`checks [${c.name}]: the loss did not fall: ${loss}`);
     if (!r.cancelled || r.batches > 200) throw new Error(`checks [${c.name}]: cancel did not stop training (${r.batches} batches)`);

@@ -7,6 +7,10 @@
 //   are asked for: a WebGPU tensor cannot be read synchronously in the browser.
 // - The host's tensors are made on the training device (`onDevice`); the page's own tensors
 //   stay on the CPU even when both share one engine instance (no worker).
+// - If the WebGPU device is lost (driver reset, GPU process crash), its tensors are gone: the
+//   host keeps a CPU copy of each model's weights and optimizer state (`Entry.snapshot`, taken
+//   at the start of `fit` and after every epoch), rebuilds the models on the CPU from it, and
+//   `fit` goes on from the snapshot's epoch after a `warning` event (`recoverOnCpu`).
 import type { Model as RawModel } from '../pkg/webgrad_wasm.js';
 import { loadEngine, type RawEngine, type RawTensor } from './engine.js';
 import { detectWebGpu, type WebGpuInfo } from './features.js';
@@ -74,11 +78,21 @@ export interface FitArgs {
 }
 export type FitEvent =
   | { kind: 'epoch'; epoch: number; logs: Logs }
-  | { kind: 'batch'; epoch: number; batch: number; loss: number };
+  | { kind: 'batch'; epoch: number; batch: number; loss: number }
+  /** Training moved to another device (the WebGPU device was lost); `name` is the new one's. */
+  | { kind: 'warning'; message: string; device: 'cpu' | 'webgpu'; name: string };
 
 interface Entry {
   model: RawModel;
   spec: ModelSpec;
+  /** While training on WebGPU: the weights and optimizer state (safetensors, read back to the
+   *  CPU) as they were before epoch `epoch`, to rebuild the model from if the device is lost. */
+  snapshot?: { bytes: Uint8Array; epoch: number };
+}
+
+/** The message of a thrown value (wasm errors are `Error`s). */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 const METRICS = ['accuracy', 'mae'];
@@ -143,6 +157,44 @@ export function hostHandlers(): Record<string, Handler> {
     onDevice((r) => (a.data instanceof Int32Array ? r.Tensor.fromI32(a.data, Uint32Array.from(a.shape)) : r.Tensor.fromF32(a.data, Uint32Array.from(a.shape))));
   const download = async (t: RawTensor): Promise<WireArray> =>
     ({ data: t.dtype === 'i32' ? await t.readI32() : await t.readF32(), shape: Array.from(t.shape) });
+
+  /** True when `err` (thrown while training on WebGPU) means the device is gone. */
+  const deviceLost = (err: unknown): boolean =>
+    device === 'webgpu' && (engine().webgpuLostReason() !== undefined || /GPU device was lost/.test(messageOf(err)));
+
+  /** Refresh a model's CPU copy (only while it trains on WebGPU: on the CPU nothing can be lost). */
+  async function snapshot(e: Entry, epoch: number): Promise<void> {
+    if (device !== 'webgpu') return;
+    e.snapshot = { bytes: await e.model.saveWeights(true), epoch };
+  }
+
+  /** After a device loss: every model is rebuilt on the CPU from its spec and last snapshot (one
+   *  never snapshotted gets its initial, seeded weights back), and new tensors go to the CPU.
+   *  Returns the sentence to tell the page. */
+  function recoverOnCpu(): string {
+    const r = engine();
+    const reason = r.webgpuLostReason() ?? 'an operation failed';
+    device = 'cpu';
+    r.setDevice('cpu');
+    for (const e of models.values()) {
+      const model = r.Model.fromJson(e.model.specJson());
+      if (e.snapshot) model.loadWeights(e.snapshot.bytes);
+      e.model.free();
+      e.model = model;
+    }
+    return `WebGPU device lost (${reason})`;
+  }
+
+  /** Run `fn`; if the WebGPU device was lost during it, move to the CPU and run it once more. */
+  async function retryOnCpu<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!deviceLost(err)) throw err;
+      console.warn(`webgrad: ${recoverOnCpu()}: continuing on the CPU`);
+      return await fn();
+    }
+  }
 
   /** Device-side sums of each metric over a batch, from outputs `pred` and targets `y`. */
   function metricSums(e: Entry, pred: RawTensor, y: RawTensor, metrics: string[], s: Scope): RawTensor[] {
@@ -243,13 +295,15 @@ export function hostHandlers(): Record<string, Handler> {
     },
 
     async 'model.save'(a: { id: number; withOptimizer: boolean }, ctx: CallContext): Promise<Uint8Array> {
-      const bytes: Uint8Array = await entry(a.id).model.saveWeights(a.withOptimizer);
+      const bytes: Uint8Array = await retryOnCpu(() => entry(a.id).model.saveWeights(a.withOptimizer));
       ctx.transfer(bytes.buffer as ArrayBuffer);
       return bytes;
     },
 
     'model.loadWeights'(a: { id: number; bytes: Uint8Array }): void {
-      onDevice(() => entry(a.id).model.loadWeights(a.bytes));
+      const e = entry(a.id);
+      onDevice(() => e.model.loadWeights(a.bytes));
+      if (device === 'webgpu') e.snapshot = { bytes: a.bytes, epoch: 0 };
     },
 
     'model.dispose'({ id }: { id: number }): void {
@@ -259,46 +313,51 @@ export function hostHandlers(): Record<string, Handler> {
 
     async 'model.fit'(a: FitArgs, ctx: CallContext): Promise<{ epochs: number[]; history: Record<string, number[]> }> {
       const e = entry(a.id);
-      const data = new Scope();
-      const x = data.keep(upload(a.x));
-      const y = data.keep(upload(a.y));
-      const vx = a.validation && data.keep(upload(a.validation.x));
-      const vy = a.validation && data.keep(upload(a.validation.y));
+      let data = new Scope();
+      let x!: RawTensor, y!: RawTensor, vx: RawTensor | undefined, vy: RawTensor | undefined;
+      const uploadData = () => {
+        x = data.keep(upload(a.x));
+        y = data.keep(upload(a.y));
+        vx = a.validation && data.keep(upload(a.validation.x));
+        vy = a.validation && data.keep(upload(a.validation.y));
+      };
+      uploadData();
       const n = a.x.shape[0];
       const history: Record<string, number[]> = {};
       const epochs: number[] = [];
       const pace = pacer(16);
-      try {
-        if (!(n > 0)) throw new Error('webgrad: fit needs at least one example');
-        if (!(a.batchSize >= 1)) throw new Error(`webgrad: batchSize ${a.batchSize} must be ≥ 1`);
-        const evalBatch = Math.max(a.batchSize, 256);
-        for (let epoch = a.initialEpoch; epoch < a.initialEpoch + a.epochs; epoch++) {
-          const r = engine();
-          const order = a.shuffle ? r.randomPermutation(n, BigInt(a.seed) + BigInt(epoch)) : null;
-          let lossSum: RawTensor | undefined;
+      const evalBatch = Math.max(a.batchSize, 256);
+
+      async function runEpoch(epoch: number): Promise<void> {
+        const r = engine();
+        const order = a.shuffle ? r.randomPermutation(n, BigInt(a.seed) + BigInt(epoch)) : null;
+        let lossSum: RawTensor | undefined;
+        try {
           for (let start = 0, batch = 0; start < n; start += a.batchSize, batch++) {
             const s = new Scope();
-            const len = Math.min(a.batchSize, n - start);
-            let xb: RawTensor;
-            let yb: RawTensor;
-            if (order) {
-              const idx = s.keep(onDevice((r) => r.Tensor.fromI32(order.subarray(start, start + len), Uint32Array.of(len))));
-              xb = s.keep(r.gatherRows(x, idx));
-              yb = s.keep(r.gatherRows(y, idx));
-            } else {
-              xb = s.keep(x.narrow(0, start, len));
-              yb = s.keep(y.narrow(0, start, len));
+            try {
+              const len = Math.min(a.batchSize, n - start);
+              let xb: RawTensor;
+              let yb: RawTensor;
+              if (order) {
+                const idx = s.keep(onDevice((r) => r.Tensor.fromI32(order.subarray(start, start + len), Uint32Array.of(len))));
+                xb = s.keep(r.gatherRows(x, idx));
+                yb = s.keep(r.gatherRows(y, idx));
+              } else {
+                xb = s.keep(x.narrow(0, start, len));
+                yb = s.keep(y.narrow(0, start, len));
+              }
+              const loss = s.keep(e.model.trainStep(xb, yb));
+              const weighted = onDevice(() => (lossSum ? s.keep(loss.mulScalar(len)).add(lossSum) : loss.mulScalar(len)));
+              lossSum?.free();
+              lossSum = weighted;
+              if (a.batchEvents) ctx.emit({ kind: 'batch', epoch, batch, loss: (await loss.readF32())[0] } satisfies FitEvent);
+            } finally {
+              s.free();
             }
-            const loss = s.keep(e.model.trainStep(xb, yb));
-            const weighted = onDevice(() => (lossSum ? s.keep(loss.mulScalar(len)).add(lossSum) : loss.mulScalar(len)));
-            lossSum?.free();
-            lossSum = weighted;
-            if (a.batchEvents) ctx.emit({ kind: 'batch', epoch, batch, loss: (await loss.readF32())[0] } satisfies FitEvent);
-            s.free();
             await pace(ctx);
           }
           const logs: Logs = { loss: (await lossSum!.readF32())[0] / n };
-          lossSum!.free();
           // Training metrics come from an evaluation pass over the training data at the end of
           // the epoch (Keras averages them over the epoch's batches instead).
           if (a.metrics.length) Object.assign(logs, await evaluate(e, x, y, evalBatch, a.metrics), { loss: logs.loss });
@@ -307,7 +366,44 @@ export function hostHandlers(): Record<string, Handler> {
           epochs.push(epoch);
           for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
           ctx.emit({ kind: 'epoch', epoch, logs } satisfies FitEvent);
-          await pace(ctx);
+        } finally {
+          lossSum?.free();
+        }
+        await pace(ctx);
+      }
+
+      try {
+        if (!(n > 0)) throw new Error('webgrad: fit needs at least one example');
+        if (!(a.batchSize >= 1)) throw new Error(`webgrad: batchSize ${a.batchSize} must be ≥ 1`);
+        let epoch = a.initialEpoch;
+        let snapped = Number.NaN;
+        while (epoch < a.initialEpoch + a.epochs) {
+          try {
+            // The CPU copy to fall back on: refreshed before every epoch while on WebGPU.
+            if (snapped !== epoch) {
+              await snapshot(e, epoch);
+              snapped = epoch;
+            }
+            await runEpoch(epoch);
+            epoch++;
+          } catch (err) {
+            if (!deviceLost(err)) throw err;
+            // Back to the last snapshot, on the CPU; the epochs after it are trained again.
+            const what = recoverOnCpu();
+            epoch = e.snapshot?.epoch ?? a.initialEpoch;
+            e.snapshot = undefined;
+            snapped = epoch;
+            data.free();
+            data = new Scope();
+            uploadData();
+            const redo = epochs.findIndex((k) => k >= epoch);
+            if (redo >= 0) {
+              epochs.splice(redo);
+              for (const v of Object.values(history)) v.splice(redo);
+            }
+            const name = engine().deviceName();
+            ctx.emit({ kind: 'warning', message: `${what}: continuing on the CPU from epoch ${epoch}`, device, name } satisfies FitEvent);
+          }
         }
         return { epochs, history };
       } finally {
@@ -316,56 +412,77 @@ export function hostHandlers(): Record<string, Handler> {
     },
 
     async 'model.trainOnBatch'(a: { id: number; x: WireArray; y: WireArray }): Promise<number> {
-      const s = new Scope();
-      try {
-        const x = s.keep(upload(a.x));
-        const y = s.keep(upload(a.y));
-        return (await s.keep(entry(a.id).model.trainStep(x, y)).readF32())[0];
-      } finally {
-        s.free();
-      }
+      return retryOnCpu(async () => {
+        const s = new Scope();
+        try {
+          const x = s.keep(upload(a.x));
+          const y = s.keep(upload(a.y));
+          return (await s.keep(entry(a.id).model.trainStep(x, y)).readF32())[0];
+        } finally {
+          s.free();
+        }
+      });
     },
 
     async 'model.evaluate'(a: { id: number; x: WireArray; y: WireArray; batchSize: number; metrics: string[] }): Promise<Logs> {
-      const s = new Scope();
-      try {
-        return await evaluate(entry(a.id), s.keep(upload(a.x)), s.keep(upload(a.y)), a.batchSize, a.metrics);
-      } finally {
-        s.free();
-      }
+      return retryOnCpu(async () => {
+        const s = new Scope();
+        try {
+          return await evaluate(entry(a.id), s.keep(upload(a.x)), s.keep(upload(a.y)), a.batchSize, a.metrics);
+        } finally {
+          s.free();
+        }
+      });
     },
 
     async 'model.predict'(a: { id: number; x: WireArray; proba: boolean; batchSize: number }, ctx: CallContext): Promise<WireArray> {
-      const s = new Scope();
-      try {
-        const x = s.keep(upload(a.x));
-        const m = entry(a.id).model;
-        const out = await download(s.keep(a.proba ? m.predictProba(x) : m.predictBatched(x, a.batchSize)));
-        ctx.transfer(...buffersOf(out));
-        return out;
-      } finally {
-        s.free();
-      }
+      return retryOnCpu(async () => {
+        const s = new Scope();
+        try {
+          const x = s.keep(upload(a.x));
+          const m = entry(a.id).model;
+          const out = await download(s.keep(a.proba ? m.predictProba(x) : m.predictBatched(x, a.batchSize)));
+          ctx.transfer(...buffersOf(out));
+          return out;
+        } finally {
+          s.free();
+        }
+      });
     },
 
     async 'model.getWeights'(a: { id: number }, ctx: CallContext): Promise<{ name: string; value: WireArray }[]> {
-      const m = entry(a.id).model;
-      const out: { name: string; value: WireArray }[] = [];
-      for (const name of m.parameterNames()) {
-        const t = m.parameter(name);
-        try {
-          out.push({ name, value: await download(t) });
-        } finally {
-          t.free();
+      return retryOnCpu(async () => {
+        const m = entry(a.id).model;
+        const out: { name: string; value: WireArray }[] = [];
+        for (const name of m.parameterNames()) {
+          const t = m.parameter(name);
+          try {
+            out.push({ name, value: await download(t) });
+          } finally {
+            t.free();
+          }
         }
-      }
-      ctx.transfer(...buffersOf(...out.map((w) => w.value)));
-      return out;
+        ctx.transfer(...buffersOf(...out.map((w) => w.value)));
+        return out;
+      });
     },
 
-    'model.setWeights'(a: { id: number; weights: { name: string; value: WireArray }[] }): void {
-      const m = entry(a.id).model;
-      m.loadParameters(a.weights.map((w) => w.name), a.weights.map((w) => upload(w.value)));
+    async 'model.setWeights'(a: { id: number; weights: { name: string; value: WireArray }[] }): Promise<void> {
+      const e = entry(a.id);
+      await retryOnCpu(async () => {
+        e.model.loadParameters(a.weights.map((w) => w.name), a.weights.map((w) => upload(w.value)));
+        await snapshot(e, 0);
+      });
+    },
+
+    /** Testing hook: destroy the WebGPU device as a driver reset would. */
+    'debug.simulateDeviceLoss'(): void {
+      engine().simulateWebgpuLoss();
+    },
+
+    /** The device models train on now (it changes to the CPU when the WebGPU device is lost). */
+    device(): { device: 'cpu' | 'webgpu'; name: string } {
+      return { device, name: onDevice((r) => r.deviceName()) };
     },
 
     'model.setLearningRate'(a: { id: number; lr: number }): void {

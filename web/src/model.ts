@@ -2,7 +2,7 @@
 // (the training worker by default) builds and trains the model, so `fit` never blocks the page.
 import type { FitArgs, FitEvent, LayerSummary, Logs, ModelInfo } from './host.js';
 import { CancelledError } from './rpc.js';
-import { runtimeNow } from './runtime.js';
+import { noteDeviceChange, runtimeNow } from './runtime.js';
 import { modelSpec, type CompileOptions, type Layer, type ModelSpec } from './spec.js';
 import { Tensor, tensor, type DType, type TensorLike } from './tensor.js';
 import { buffersOf, type WireArray } from './wire.js';
@@ -24,6 +24,10 @@ export interface FitOptions {
   onEpochEnd?: (epoch: number, logs: Logs) => void;
   /** Called after every batch with its loss. */
   onBatchEnd?: (batch: number, logs: { loss: number; epoch: number }) => void;
+  /** Called when training had to move to another device: the WebGPU device was lost (driver
+   *  reset, GPU process crash), so the model was rebuilt on the CPU from its weights and optimizer
+   *  state at the start of the last epoch and `fit` goes on there. Default: `console.warn`. */
+  onWarning?: (message: string) => void;
   /** Aborting stops training after the current batch; `fit` then rejects with CancelledError. */
   signal?: AbortSignal;
   /** Seed of the shuffling order (default: the model's seed). */
@@ -166,7 +170,12 @@ export class Sequential {
     };
     const onEvent = (e: FitEvent) => {
       if (e.kind === 'epoch') opts.onEpochEnd?.(e.epoch, e.logs);
-      else opts.onBatchEnd?.(e.batch, { loss: e.loss, epoch: e.epoch });
+      else if (e.kind === 'batch') opts.onBatchEnd?.(e.batch, { loss: e.loss, epoch: e.epoch });
+      else {
+        noteDeviceChange(e.device, e.name, e.message);
+        if (opts.onWarning) opts.onWarning(e.message);
+        else console.warn(`webgrad: ${e.message}`);
+      }
     };
     const r = await runtimeNow().client.call<{ epochs: number[]; history: Record<string, number[]> }>('model.fit', args, {
       transfer: buffersOf(xw, yw, validation?.x, validation?.y),

@@ -21,7 +21,7 @@ export interface InitOptions {
 export interface DeviceInfo {
   /** The device models train on (the page's own tensors always use the CPU). */
   device: 'cpu' | 'webgpu';
-  /** Why 'auto' chose the CPU, when it did. */
+  /** Why 'auto' chose the CPU, when it did; or why training moved to the CPU (WebGPU device lost). */
   note?: string;
   /** The engine's own name for it, e.g. "cpu (wasm simd128)". */
   name: string;
@@ -89,6 +89,18 @@ export function init(opts: InitOptions = {}): Promise<DeviceInfo> {
 /** What `init()` chose. Throws before `init()` has finished. */
 export function deviceInfo(): DeviceInfo {
   return runtimeNow().info;
+}
+
+/** @internal Training moved to `device` (the WebGPU device was lost): `deviceInfo()` says so. */
+export function noteDeviceChange(device: 'cpu' | 'webgpu', name: string, note: string): void {
+  if (!current) return;
+  Object.assign(current.info, { device, name, note });
+}
+
+/** Testing hook: destroy the training host's WebGPU device, as a driver reset or a crashed GPU
+ *  process would, to exercise the recovery (the next `fit` epoch continues on the CPU). */
+export async function simulateDeviceLoss(): Promise<void> {
+  await runtimeNow().client.call('debug.simulateDeviceLoss');
 }
 
 /** @internal the client talking to the engine host (worker or inline). */

@@ -7,7 +7,7 @@ use webgrad_core::Device;
 thread_local! {
     static CURRENT: RefCell<Device> = RefCell::new(webgrad_cpu::cpu());
     /// The WebGPU device once `initWebgpu` has opened it.
-    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+    static WEBGPU: RefCell<Option<(Device, webgrad_webgpu::GpuBackend)>> = const { RefCell::new(None) };
 }
 
 pub(crate) fn current_device() -> Device {
@@ -18,14 +18,15 @@ pub(crate) fn current_device() -> Device {
 /// there is no adapter. Returns the device's name.
 #[wasm_bindgen(js_name = initWebgpu)]
 pub async fn init_webgpu() -> JsResult<String> {
-    if let Some(d) = WEBGPU.with(|g| g.borrow().clone()) {
+    if let Some((d, _)) = WEBGPU.with(|g| g.borrow().clone()) {
         return Ok(d.name());
     }
-    let device = webgrad_webgpu::webgpu_device()
+    let backend = webgrad_webgpu::GpuBackend::new()
         .await
         .map_err(crate::js_err)?;
+    let device = backend.device();
     let name = device.name();
-    WEBGPU.with(|g| *g.borrow_mut() = Some(device));
+    WEBGPU.with(|g| *g.borrow_mut() = Some((device, backend)));
     Ok(name)
 }
 
@@ -36,7 +37,7 @@ pub fn set_device(kind: &str) -> JsResult<String> {
     let device = match kind {
         "cpu" => webgrad_cpu::cpu(),
         "webgpu" => WEBGPU
-            .with(|g| g.borrow().clone())
+            .with(|g| g.borrow().as_ref().map(|(d, _)| d.clone()))
             .ok_or_else(|| JsError::new("device: call initWebgpu() before choosing \"webgpu\""))?,
         other => {
             return Err(JsError::new(&format!(
@@ -47,6 +48,25 @@ pub fn set_device(kind: &str) -> JsResult<String> {
     let name = device.name();
     CURRENT.with(|d| *d.borrow_mut() = device);
     Ok(name)
+}
+
+/// Why the WebGPU device was lost (driver reset, GPU process crash, `simulateWebgpuLoss`), or
+/// `undefined` while it works or was never opened. Once lost, every op on its tensors fails.
+#[wasm_bindgen(js_name = webgpuLostReason)]
+pub fn webgpu_lost_reason() -> Option<String> {
+    WEBGPU.with(|g| g.borrow().as_ref().and_then(|(_, b)| b.lost_reason()))
+}
+
+/// Destroy the WebGPU device as a driver reset would (tests of the device-loss recovery).
+#[wasm_bindgen(js_name = simulateWebgpuLoss)]
+pub fn simulate_webgpu_loss() -> JsResult<()> {
+    WEBGPU.with(|g| match g.borrow().as_ref() {
+        Some((_, b)) => {
+            b.destroy_for_test();
+            Ok(())
+        }
+        None => Err(JsError::new("device: no WebGPU device is open")),
+    })
 }
 
 /// Name of the device new tensors are created on, e.g. "cpu (wasm simd128)".

@@ -29,6 +29,9 @@ pub(crate) struct Gpu {
     /// Validation and out-of-memory errors WebGPU reports asynchronously; surfaced as an `Err`
     /// by the next readback instead of a panic (native default) or a console line (browser).
     errors: Arc<Mutex<Vec<String>>>,
+    /// Why the device was lost, once it is (driver reset, GPU process crash, `destroy`). From
+    /// then on every launch and readback is an `Err` naming it (see [`Gpu::check_lost`]).
+    lost: Arc<Mutex<Option<String>>>,
 }
 
 #[derive(Default)]
@@ -96,8 +99,22 @@ impl Gpu {
         let errors = Arc::new(Mutex::new(Vec::new()));
         let sink = errors.clone();
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| sink.lock().unwrap().push(e.to_string())));
+        let lost = Arc::new(Mutex::new(None));
+        let lost_sink = lost.clone();
+        // Natively this runs from `poll`/`destroy`; in the browser when `GPUDevice.lost` resolves.
+        device.set_device_lost_callback(move |reason, message| {
+            let mut slot = lost_sink.lock().unwrap();
+            if slot.is_none() {
+                let why = match reason {
+                    wgpu::DeviceLostReason::Destroyed => "destroyed",
+                    wgpu::DeviceLostReason::Unknown => "lost by the driver or browser",
+                };
+                *slot = Some(if message.is_empty() { why.to_string() } else { format!("{why}: {message}") });
+            }
+        });
         Ok(Gpu {
             errors,
+            lost,
             device,
             queue,
             adapter: info,
@@ -107,8 +124,40 @@ impl Gpu {
         })
     }
 
+    /// Why the device was lost, or `None` while it works.
+    pub fn lost_reason(&self) -> Option<String> {
+        self.lost.lock().unwrap().clone()
+    }
+
+    /// `Err` once the device is lost: its buffers, and so every tensor on it, are gone.
+    pub fn check_lost(&self, op: &str) -> Result<()> {
+        match self.lost_reason() {
+            None => Ok(()),
+            Some(reason) => Err(Error::new(
+                "webgpu",
+                format!(
+                    "the GPU device was lost ({reason}); {op} cannot run. Every tensor on it is gone: rebuild the \
+                     model on the CPU (or on a new WebGPU device) from its last saved weights"
+                ),
+            )),
+        }
+    }
+
+    /// Destroy the device as a driver reset would (for tests of device-loss handling).
+    pub fn destroy(&self) {
+        {
+            let mut slot = self.lost.lock().unwrap();
+            if slot.is_none() {
+                *slot = Some("destroyed by GpuBackend::destroy_for_test".to_string());
+            }
+        }
+        self.pending.borrow_mut().encoder = None;
+        self.device.destroy();
+    }
+
     /// The errors the device reported since the last call, as one `Err`.
     pub fn check_errors(&self, op: &str) -> Result<()> {
+        self.check_lost(op)?;
         let errors = std::mem::take(&mut *self.errors.lock().unwrap());
         if errors.is_empty() {
             Ok(())
@@ -201,6 +250,10 @@ impl Gpu {
             pending.encoder.take()
         };
         if let Some(encoder) = encoder {
+            // A lost device runs nothing; the next launch or readback reports the loss.
+            if self.lost_reason().is_some() {
+                return;
+            }
             self.queue.submit([encoder.finish()]);
         }
         self.pool.borrow_mut().release_quarantine();

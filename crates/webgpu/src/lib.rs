@@ -121,6 +121,30 @@ impl GpuBackend {
         self.gpu.adapter.device_type == wgpu::DeviceType::Cpu
     }
 
+    /// True once the device is lost (driver reset, GPU process crash, [`Self::destroy_for_test`]).
+    /// From then on every op and readback on its tensors returns an `Err` saying so; the tensors'
+    /// values are gone, so training continues elsewhere from weights saved earlier.
+    pub fn is_lost(&self) -> bool {
+        self.gpu.lost_reason().is_some()
+    }
+
+    /// Why the device was lost, or `None` while it works.
+    pub fn lost_reason(&self) -> Option<String> {
+        self.gpu.lost_reason()
+    }
+
+    /// Destroy the device, as a driver reset or a crashed GPU process would (tests of the
+    /// device-loss path use it). [`Self::is_lost`] is true from this call on.
+    pub fn destroy_for_test(&self) {
+        self.gpu.destroy();
+    }
+
+    /// The context, or the device-lost `Err` once it is gone.
+    fn live(&self, op: &str) -> Result<&Rc<Gpu>> {
+        self.gpu.check_lost(op)?;
+        Ok(&self.gpu)
+    }
+
     /// Submit all recorded work now (readbacks do this themselves).
     pub fn flush(&self) {
         self.gpu.flush();
@@ -149,7 +173,7 @@ impl GpuBackend {
         }
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let staged = readback::stage(&self.gpu, x)?;
+            let staged = readback::stage(self.live("read")?, x)?;
             readback::finish_blocking(&self.gpu, staged)
         }
     }
@@ -203,6 +227,7 @@ impl Backend for GpuBackend {
     fn read_f32_async(&self, storage: Storage, layout: webgrad_core::Layout) -> webgrad_core::ReadFuture<Vec<f32>> {
         let gpu = self.gpu.clone();
         Box::pin(async move {
+            gpu.check_lost("read")?;
             let staged = readback::stage(&gpu, &View { storage: &storage, layout: &layout })?;
             let words = readback::finish(&gpu, staged).await?;
             Ok(match storage.dtype() {
@@ -216,11 +241,11 @@ impl Backend for GpuBackend {
     }
 
     fn from_f32(&self, data: &[f32]) -> Result<Storage> {
-        let buffer = self.gpu.upload(bytemuck::cast_slice(data));
+        let buffer = self.live("upload")?.upload(bytemuck::cast_slice(data));
         Ok(Rc::new(GpuStorage { buffer: Some(buffer), len: data.len(), dtype: DType::F32, gpu: self.gpu.clone() }))
     }
     fn from_i32(&self, data: &[i32]) -> Result<Storage> {
-        let buffer = self.gpu.upload(bytemuck::cast_slice(data));
+        let buffer = self.live("upload")?.upload(bytemuck::cast_slice(data));
         Ok(Rc::new(GpuStorage { buffer: Some(buffer), len: data.len(), dtype: DType::I32, gpu: self.gpu.clone() }))
     }
     fn read_f32(&self, x: View) -> Result<Vec<f32>> {
@@ -237,45 +262,45 @@ impl Backend for GpuBackend {
     }
 
     fn copy(&self, x: View) -> Result<Storage> {
-        elementwise::copy(&self.gpu, &x)
+        elementwise::copy(self.live("copy")?, &x)
     }
     fn cast(&self, x: View, to: DType) -> Result<Storage> {
-        elementwise::cast(&self.gpu, &x, to)
+        elementwise::cast(self.live("cast")?, &x, to)
     }
     fn unary(&self, op: UnaryOp, x: View) -> Result<Storage> {
-        elementwise::unary(&self.gpu, op, &x)
+        elementwise::unary(self.live("unary")?, op, &x)
     }
     fn binary(&self, op: BinaryOp, a: View, b: View) -> Result<Storage> {
-        elementwise::binary(&self.gpu, op, &a, &b)
+        elementwise::binary(self.live("binary")?, op, &a, &b)
     }
     fn where_cond(&self, cond: View, a: View, b: View) -> Result<Storage> {
-        elementwise::where_cond(&self.gpu, &cond, &a, &b)
+        elementwise::where_cond(self.live("where_cond")?, &cond, &a, &b)
     }
     fn reduce(&self, op: ReduceOp, x: View, axes: &[usize]) -> Result<Storage> {
-        reduce::reduce(&self.gpu, op, &x, axes)
+        reduce::reduce(self.live("reduce")?, op, &x, axes)
     }
     fn arg_reduce(&self, op: ArgReduceOp, x: View, axis: usize) -> Result<Storage> {
-        reduce::arg_reduce(&self.gpu, op, &x, axis)
+        reduce::arg_reduce(self.live("arg_reduce")?, op, &x, axis)
     }
     fn matmul(&self, a: View, b: View) -> Result<Storage> {
-        matmul::matmul(&self.gpu, &a, &b)
+        matmul::matmul(self.live("matmul")?, &a, &b)
     }
     fn concat(&self, parts: &[View], axis: usize) -> Result<Storage> {
         if parts.is_empty() {
             bail!("concat", "needs at least one tensor");
         }
-        elementwise::concat(&self.gpu, parts, axis)
+        elementwise::concat(self.live("concat")?, parts, axis)
     }
     fn index_select(&self, x: View, axis: usize, idx: View) -> Result<Storage> {
-        gather::index_select(&self.gpu, &x, axis, &idx)
+        gather::index_select(self.live("index_select")?, &x, axis, &idx)
     }
     fn index_add(&self, src: View, axis: usize, idx: View, dim_size: usize) -> Result<Storage> {
-        gather::index_add(&self.gpu, &src, axis, &idx, dim_size)
+        gather::index_add(self.live("index_add")?, &src, axis, &idx, dim_size)
     }
     fn unfold2d(&self, x: View, win: &Window2d) -> Result<Storage> {
-        gather::unfold2d(&self.gpu, &x, win)
+        gather::unfold2d(self.live("unfold2d")?, &x, win)
     }
     fn fold2d(&self, cols: View, win: &Window2d) -> Result<Storage> {
-        gather::fold2d(&self.gpu, &cols, win)
+        gather::fold2d(self.live("fold2d")?, &cols, win)
     }
 }

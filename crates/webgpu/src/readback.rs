@@ -48,6 +48,7 @@ pub(crate) struct Staged {
 
 /// Queue the copy of `x` (as row-major 32-bit words) into a staging buffer, submit, start mapping.
 pub(crate) fn stage(gpu: &Rc<Gpu>, x: &View) -> Result<Staged> {
+    gpu.check_lost("read")?;
     let n = x.layout.numel();
     let slot = Arc::new(Mutex::new(MapSlot::default()));
     if n == 0 {
@@ -80,6 +81,7 @@ fn words(gpu: &Gpu, staged: &Staged, result: MapResult) -> Result<Vec<u32>> {
     gpu.check_errors("read")?;
     let Some(staging) = &staged.staging else { return Ok(Vec::new()) };
     result.map_err(|e| Error::new("read", format!("mapping the readback buffer failed: {e}")))?;
+    gpu.check_lost("read")?;
     let view = staging
         .slice(..staged.bytes)
         .get_mapped_range()
@@ -96,7 +98,7 @@ pub(crate) fn finish_blocking(gpu: &Gpu, staged: Staged) -> Result<Vec<u32>> {
     if staged.staging.is_some() {
         gpu.device
             .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| Error::new("read", format!("waiting for the GPU failed: {e}")))?;
+            .map_err(|e| gpu.check_lost("read").err().unwrap_or_else(|| Error::new("read", format!("waiting for the GPU failed: {e}"))))?;
     }
     let result = staged.done.0.lock().unwrap().result.take();
     let result = result.ok_or_else(|| Error::new("read", "the GPU finished but the readback buffer was not mapped"))?;
@@ -109,7 +111,7 @@ pub(crate) async fn finish(gpu: &Gpu, mut staged: Staged) -> Result<Vec<u32>> {
     if staged.staging.is_some() {
         gpu.device
             .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| Error::new("read", format!("waiting for the GPU failed: {e}")))?;
+            .map_err(|e| gpu.check_lost("read").err().unwrap_or_else(|| Error::new("read", format!("waiting for the GPU failed: {e}"))))?;
     }
     #[cfg(target_arch = "wasm32")]
     let _ = gpu;
