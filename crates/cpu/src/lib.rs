@@ -62,7 +62,10 @@ fn storage_of<'a>(v: &View<'a>) -> Result<&'a CpuStorage> {
 
 fn strided<'a, T: Copy>(data: &'a [T], layout: &Layout) -> Cow<'a, [T]> {
     let n = layout.numel();
-    if layout.is_contiguous() {
+    if n == 0 {
+        // An empty view may carry any offset (e.g. narrowed past the end of its storage).
+        Cow::Borrowed(&[])
+    } else if layout.is_contiguous() {
         Cow::Borrowed(&data[layout.offset..layout.offset + n])
     } else {
         let mut out = Vec::with_capacity(n);
@@ -157,7 +160,7 @@ impl Backend for CpuBackend {
     fn reduce(&self, op: ReduceOp, x: View, axes: &[usize]) -> Result<Storage> {
         // Leading axes of a contiguous view (a bias gradient): fold rows without transposing.
         let leading = axes.iter().enumerate().all(|(i, &a)| i == a);
-        if leading && !axes.is_empty() && axes.len() < x.layout.rank() && x.layout.is_contiguous() {
+        if leading && !axes.is_empty() && axes.len() < x.layout.rank() && x.layout.numel() > 0 && x.layout.is_contiguous() {
             let rows: usize = x.layout.shape[..axes.len()].iter().product();
             let src = f32s(&x)?;
             let mut out = vec![0.0; src.len() / rows.max(1)];

@@ -95,3 +95,25 @@ fn empty_and_strided_reshapes() {
     assert_eq!(r.to_vec().unwrap(), vec![0., 3., 1., 4., 2., 5.]);
     assert_eq!(wt.reshape(&[6]).unwrap().to_vec().unwrap(), vec![0., 3., 1., 4., 2., 5.]);
 }
+
+/// An empty slice taken at the end of a tensor has an offset past its data; it must still work.
+#[test]
+fn empty_views_at_the_end() {
+    let dev = cpu();
+    let x = Tensor::from_vec((0..6).map(|v| v as f32).collect(), &[2, 3], &dev).unwrap();
+    let tail = x.narrow(1, 3, 0).unwrap();
+    assert_eq!(tail.to_vec().unwrap(), Vec::<f32>::new());
+    let joined = Tensor::concat(&[x.narrow(1, 1, 2).unwrap(), tail], 1).unwrap();
+    assert_eq!(joined.to_vec().unwrap(), vec![1., 2., 4., 5.]);
+}
+
+#[test]
+fn reductions_of_empty_tensors() {
+    let dev = cpu();
+    let x = Tensor::zeros(&[0, 4], &dev).unwrap();
+    assert_eq!(x.sum(0, false).unwrap().to_vec().unwrap(), vec![0.0; 4]);
+    let y = Tensor::zeros(&[3, 0], &dev).unwrap();
+    assert_eq!(y.sum(0, false).unwrap().shape(), &[0]);
+    assert_eq!(y.sum(1, false).unwrap().to_vec().unwrap(), vec![0.0; 3]);
+    assert!(y.max(1, false).is_err());
+}
