@@ -205,31 +205,27 @@ impl Backend for CpuBackend {
     }
 
     fn concat(&self, parts: &[View], axis: usize) -> Result<Storage> {
+        // Each part contributes one run of `len(axis) * inner` values per outer index.
         let shape0 = &parts[0].layout.shape;
         let outer: usize = shape0[..axis].iter().product();
         let inner: usize = shape0[axis + 1..].iter().product();
-        let total: usize = parts.iter().map(|p| p.layout.shape[axis]).sum();
-        let is_i32 = parts[0].storage.dtype() == DType::I32;
-        if is_i32 {
-            let datas = parts.iter().map(i32s).collect::<Result<Vec<_>>>()?;
-            let mut out = Vec::with_capacity(outer * total * inner);
+        let runs: Vec<usize> = parts.iter().map(|p| p.layout.shape[axis] * inner).collect();
+        fn interleave<T: Copy>(datas: &[Cow<[T]>], runs: &[usize], outer: usize) -> Vec<T> {
+            let mut out = Vec::with_capacity(outer * runs.iter().sum::<usize>());
             for o in 0..outer {
-                for (p, d) in parts.iter().zip(&datas) {
-                    let run = p.layout.shape[axis] * inner;
+                for (d, &run) in datas.iter().zip(runs) {
                     out.extend_from_slice(&d[o * run..(o + 1) * run]);
                 }
             }
-            return Ok(Rc::new(CpuStorage::I32(out)));
+            out
         }
-        let datas = parts.iter().map(f32s).collect::<Result<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(outer * total * inner);
-        for o in 0..outer {
-            for (p, d) in parts.iter().zip(&datas) {
-                let run = p.layout.shape[axis] * inner;
-                out.extend_from_slice(&d[o * run..(o + 1) * run]);
+        Ok(match parts[0].storage.dtype() {
+            DType::I32 => {
+                let datas = parts.iter().map(i32s).collect::<Result<Vec<_>>>()?;
+                Rc::new(CpuStorage::I32(interleave(&datas, &runs, outer)))
             }
-        }
-        Ok(f32_storage(out))
+            DType::F32 => f32_storage(interleave(&parts.iter().map(f32s).collect::<Result<Vec<_>>>()?, &runs, outer)),
+        })
     }
 
     fn index_select(&self, x: View, axis: usize, idx: View) -> Result<Storage> {

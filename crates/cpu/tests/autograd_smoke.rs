@@ -117,3 +117,12 @@ fn reductions_of_empty_tensors() {
     assert_eq!(y.sum(1, false).unwrap().to_vec().unwrap(), vec![0.0; 3]);
     assert!(y.max(1, false).is_err());
 }
+
+#[test]
+fn concat_of_index_tensors() {
+    let dev = cpu();
+    let a = Tensor::from_i32(vec![1, 2, 3, 4], &[2, 2], &dev).unwrap();
+    let b = Tensor::from_i32(vec![9, 8], &[2, 1], &dev).unwrap();
+    let c = Tensor::concat(&[a, b], 1).unwrap();
+    assert_eq!(c.to_vec_i32().unwrap(), vec![1, 2, 9, 3, 4, 8]);
+}
