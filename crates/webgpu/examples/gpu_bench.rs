@@ -41,6 +41,11 @@ fn validate(a: &[f32], b: &[f32], gpu_c: &[f32], n: usize, cpu: &Device) {
     }
 }
 
+/// Native only (wgpu on Vulkan/Metal/DX12); `cargo test --target wasm32` still builds examples.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let max: usize = std::env::args().skip_while(|a| a != "--max").nth(1).and_then(|v| v.parse().ok()).unwrap_or(2048);
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {

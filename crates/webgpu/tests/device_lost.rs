@@ -1,6 +1,7 @@
 //! Device loss: once the GPU device is gone (a driver reset, a crashed GPU process; simulated
 //! here with `GpuBackend::destroy_for_test`), every op and readback on it returns a clear `Err`
 //! instead of panicking, so a caller can keep training on the CPU from weights it saved earlier.
+#![cfg(not(target_arch = "wasm32"))] // native (lavapipe); tests/browser.rs covers the browser
 use webgrad_core::{no_grad, Rng, Tensor};
 use webgrad_webgpu::GpuBackend;
 

@@ -1,5 +1,6 @@
 //! Parity of the elementwise kernels (copy, cast, unary, binary, where, concat) with the CPU
 //! reference backend, on random shapes and on contiguous, permuted, narrowed and broadcast views.
+#![cfg(not(target_arch = "wasm32"))] // native (lavapipe); tests/browser.rs covers the browser
 mod common;
 use common::{assert_close_slices, assert_pair, normal_data, random_shape, random_view, Pair, SPECIALS};
 use webgrad_core::{BinaryOp, DType, Rng, Tensor, UnaryOp};

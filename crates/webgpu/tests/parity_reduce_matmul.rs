@@ -1,4 +1,5 @@
 //! Parity of reductions, arg max/min and batched matmul with the CPU reference backend.
+#![cfg(not(target_arch = "wasm32"))] // native (lavapipe); tests/browser.rs covers the browser
 mod common;
 use common::{assert_pair, normal_data, random_shape, random_view, Pair};
 use webgrad_core::{ArgReduceOp, Layout, ReduceOp, Rng, Tensor, View};

@@ -1,5 +1,6 @@
 //! Parity of the structural kernels — index_select / index_add, unfold2d / fold2d — with the CPU
 //! reference backend. All of them move or sum values in the CPU's order, so they must be exact.
+#![cfg(not(target_arch = "wasm32"))] // native (lavapipe); tests/browser.rs covers the browser
 mod common;
 use common::{assert_pair, normal_data, random_shape, random_view, Pair};
 use webgrad_core::{Layout, Rng, Tensor, View, Window2d};

@@ -5,6 +5,7 @@
 //! Learning rates keep training stable: past the edge of stability any rounding difference
 //! grows exponentially (at lr 0.5 the MLP's CPU/GPU gap went from 1e-7 to 3e-2 in 15 steps),
 //! which would test the optimiser's chaos rather than the kernels.
+#![cfg(not(target_arch = "wasm32"))] // native (lavapipe); tests/browser.rs covers the browser
 mod common;
 use common::cpu;
 use std::time::Instant;
