@@ -41,6 +41,9 @@ export async function buildAll({ quiet = false } = {}) {
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: quiet ? 'error' : 'warning',
+    // Resolve the bare `webgrad/worker` entry from bench/ whatever the caller's cwd (xtask runs
+    // `node bench/run.mjs` from the repo root).
+    absWorkingDir: here,
   };
   // webgrad's training worker: the package starts it with `new URL('./worker.js', import.meta.url)`,
   // which resolves next to each bundle.
