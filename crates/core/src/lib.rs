@@ -4,6 +4,7 @@ pub mod autograd;
 pub mod backend;
 mod composite;
 mod error;
+pub mod functional;
 pub mod ops;
 pub mod rng;
 pub mod shape;

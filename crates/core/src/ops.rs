@@ -159,8 +159,27 @@ impl Tensor {
         self.check_f32("matmul")?;
         other.check_f32("matmul")?;
         let (a, b) = (self.shape(), other.shape());
-        if a.len() < 2 || b.len() < 2 {
-            bail!("matmul", "{:?} × {:?}: both operands need at least 2 dimensions", a, b);
+        if a.is_empty() || b.is_empty() {
+            bail!("matmul", "{:?} × {:?}: both operands need at least 1 dimension", a, b);
+        }
+        // 1-D operands as in torch / NumPy: a vector on the left is a row [1, K], on the right a
+        // column [K, 1]; the added axis is removed from the result (1-D · 1-D is the scalar dot).
+        if a.len() == 1 || b.len() == 1 {
+            if a[a.len() - 1] != b[b.len().saturating_sub(2).min(b.len() - 1)] {
+                let k2 = if b.len() == 1 { b[0] } else { b[b.len() - 2] };
+                bail!("matmul", "{:?} × {:?}: inner dimensions {} and {} differ", a, b, a[a.len() - 1], k2);
+            }
+            let lhs = if a.len() == 1 { self.unsqueeze(0)? } else { self.clone() };
+            let rhs = if b.len() == 1 { other.unsqueeze(-1)? } else { other.clone() };
+            let out = lhs.matmul(&rhs)?;
+            let mut shape = out.dims();
+            if b.len() == 1 {
+                shape.pop();
+            }
+            if a.len() == 1 {
+                shape.remove(shape.len() - 1 - usize::from(b.len() != 1));
+            }
+            return out.reshape(&shape);
         }
         let (m, k) = (a[a.len() - 2], a[a.len() - 1]);
         let (k2, n) = (b[b.len() - 2], b[b.len() - 1]);

@@ -1,61 +1,48 @@
 //! Losses (each returns a scalar tensor: the mean over examples) and regularisation penalties.
 use crate::param::Param;
-use webgrad_core::{bail, DType, Result, Tensor};
-
-fn same_shape(op: &str, pred: &Tensor, target: &Tensor) -> Result<()> {
-    // No silent broadcasting: [N, 1] against [N] would give an [N, N] loss.
-    if pred.shape() != target.shape() {
-        bail!(op, "prediction {:?} and target {:?} must have the same shape", pred.shape(), target.shape());
-    }
-    Ok(())
-}
+use webgrad_core::functional::{self as F, Reduction};
+use webgrad_core::{Result, Tensor};
 
 /// Mean squared error.
 pub fn mse(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-    same_shape("mse", pred, target)?;
-    pred.sub(target)?.square()?.mean_all()
+    F::mse_loss(pred, target, Reduction::Mean)
 }
 
 /// Mean absolute error.
 pub fn mae(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-    same_shape("mae", pred, target)?;
-    pred.sub(target)?.abs()?.mean_all()
+    F::l1_loss(pred, target, Reduction::Mean)
 }
 
 /// Binary cross-entropy on logits, targets in [0, 1]:
 /// mean(max(x, 0) − x·y + log(1 + exp(−|x|))), which never overflows.
 pub fn bce_with_logits(logits: &Tensor, target: &Tensor) -> Result<Tensor> {
-    same_shape("binary_cross_entropy", logits, target)?;
-    let softplus_neg_abs = logits.abs()?.neg()?.exp()?.add_scalar(1.0)?.log()?;
-    logits.relu()?.sub(&logits.mul(target)?)?.add(&softplus_neg_abs)?.mean_all()
+    F::binary_cross_entropy_with_logits(logits, target, None, Reduction::Mean)
 }
 
 /// Softmax cross-entropy on logits `[…, C]` with integer (i32) class targets `[…]`:
 /// −log softmax(x)[target], averaged. With `class_weights` (`[C]`), each example counts with its
 /// class's weight and the sum is divided by the total weight (PyTorch's weighted mean).
 pub fn softmax_cross_entropy(logits: &Tensor, targets: &Tensor, class_weights: Option<&Tensor>) -> Result<Tensor> {
-    let op = "softmax_cross_entropy";
-    if targets.dtype() != DType::I32 {
-        bail!(op, "targets must be i32 class indices, got {} of shape {:?}", targets.dtype().name(), targets.shape());
+    if targets.dtype() != webgrad_core::DType::I32 {
+        webgrad_core::bail!("softmax_cross_entropy", "targets must be i32 class indices, got {} of shape {:?}", targets.dtype().name(), targets.shape());
     }
-    if logits.rank() == 0 || logits.shape()[..logits.rank() - 1] != *targets.shape() {
-        bail!(op, "logits {:?} must be targets {:?} plus a class axis", logits.shape(), targets.shape());
+    F::cross_entropy_last_axis("softmax_cross_entropy", logits, targets, class_weights, 0.0, Reduction::Mean)
+}
+
+/// Softmax cross-entropy on logits `[…, C]` against class probabilities of the same shape
+/// (one-hot labels), averaged over the examples; `label_smoothing` s mixes the targets with the
+/// uniform distribution, y·(1 − s) + s/C, as PyTorch's `cross_entropy` and Keras do.
+pub fn categorical_cross_entropy(logits: &Tensor, target: &Tensor, label_smoothing: f32) -> Result<Tensor> {
+    if target.dtype() != webgrad_core::DType::F32 {
+        webgrad_core::bail!("categorical_cross_entropy", "needs f32 probability targets, got {} of shape {:?}", target.dtype().name(), target.shape());
     }
-    let c = logits.shape()[logits.rank() - 1];
-    let n = targets.numel();
-    let logp = logits.reshape(&[n, c])?.log_softmax(-1)?;
-    let flat_targets = targets.reshape(&[n])?;
-    let nll = logp.mul(&flat_targets.one_hot(c)?)?.sum(-1, false)?.neg()?; // [N]
-    match class_weights {
-        None => nll.mean_all(),
-        Some(w) => {
-            if w.shape() != [c] {
-                bail!(op, "class weights {:?} must have one entry per class ({})", w.shape(), c);
-            }
-            let per_example = w.index_select(0, &flat_targets)?;
-            nll.mul(&per_example)?.sum_all()?.div(&per_example.sum_all()?)
-        }
-    }
+    F::cross_entropy_last_axis("categorical_cross_entropy", logits, target, None, label_smoothing, Reduction::Mean)
+}
+
+/// Huber loss (PyTorch's `huber_loss`, mean): ½d² where |d| ≤ delta, delta·(|d| − ½delta) beyond.
+/// Written as ½·q² + delta·(|d| − q) with q = min(|d|, delta), which is the same piecewise.
+pub fn huber(pred: &Tensor, target: &Tensor, delta: f32) -> Result<Tensor> {
+    F::huber_loss(pred, target, delta, Reduction::Mean)
 }
 
 /// Σ |w| over `params`.

@@ -98,11 +98,7 @@ impl Module for LayerNorm {
         if x.rank() == 0 || x.shape()[x.rank() - 1] != d {
             bail!("layer_norm", "input {:?} must end in {} features", x.shape(), d);
         }
-        let mean = x.mean(-1, true)?;
-        let centered = x.sub(&mean)?;
-        let var = centered.square()?.mean(-1, true)?;
-        let xhat = centered.mul(&var.add_scalar(self.eps)?.sqrt()?.recip()?)?;
-        xhat.mul(&self.weight.get())?.add(&self.bias.get())
+        webgrad_core::functional::layer_norm(x, &[d], Some(&self.weight.get()), Some(&self.bias.get()), self.eps)
     }
     fn kind(&self) -> &'static str {
         "layer_norm"

@@ -6,6 +6,8 @@
 mod alloc;
 mod data;
 mod device;
+mod functional;
+mod fit;
 mod model;
 mod tensor;
 

@@ -368,6 +368,12 @@ impl WasmTensor {
         }
         wrap(self.inner.one_hot(num_classes as usize))
     }
+    /// TF.js's `stridedSlice(begin, end, strides)` with begin/end/shrink-axis bit masks.
+    #[wasm_bindgen(js_name = stridedSlice)]
+    pub fn strided_slice(&self, begin: &[i32], end: &[i32], strides: &[i32], begin_mask: u32, end_mask: u32, shrink_axis_mask: u32) -> TResult {
+        let v = |a: &[i32]| a.iter().map(|&x| x as isize).collect::<Vec<_>>();
+        wrap(self.inner.strided_slice(&v(begin), &v(end), &v(strides), begin_mask, end_mask, shrink_axis_mask))
+    }
     /// Shares storage with this tensor (cheap); the JS object is separate, so freeing one keeps the other.
     #[wasm_bindgen(js_name = clone)]
     pub fn clone_js(&self) -> WasmTensor {
