@@ -6,7 +6,9 @@
 //! - [`spec`]: the serde model description, validated with shape inference, and [`build`],
 //!   which turns it into a [`Model`] on any device;
 //! - [`io`]: weights as safetensors plus the JSON spec, optimizer state optional;
-//! - [`trainer`]: Keras-shaped `fit` / `evaluate` / `predict` with callbacks and early stopping;
+//! - [`trainer`]: the one training loop ([`FitRun`]) and Keras-shaped `fit` / `evaluate` /
+//!   `predict`; [`metrics`] (accuracy, precision, recall, AUC, …) summed on the device;
+//!   [`callbacks`]: early stopping and ReduceLROnPlateau;
 //! - [`quality`]: seeded end-to-end bars (spiral, MNIST MLP and CNN, char transformer) that run
 //!   on any device.
 //!
@@ -15,10 +17,12 @@
 // `!(x > 0.0)` on purpose throughout: it also rejects NaN hyper-parameters.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 pub mod attention;
+pub mod callbacks;
 pub mod init;
 pub mod io;
 pub mod layers;
 pub mod loss;
+pub mod metrics;
 pub mod model;
 pub mod module;
 pub mod norm;
@@ -37,4 +41,6 @@ pub use optim::{Optimizer, OptimizerSpec};
 pub use param::Param;
 pub use schedule::Schedule;
 pub use spec::{LayerSpec, LossSpec, ModelSpec, Regularization};
-pub use trainer::{Callbacks, Control, EarlyStopping, FitOptions, History, Logs, Metric, StopReason};
+pub use callbacks::{Builtin, EarlyStopping, Mode, ReduceLrOnPlateau};
+pub use metrics::Metric;
+pub use trainer::{Callbacks, Control, FitOptions, FitRun, History, Logs, PendingEval, StopReason, Tally};

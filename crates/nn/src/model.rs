@@ -136,6 +136,36 @@ impl Model {
             .collect()
     }
 
+    /// Keras' `model.summary()` table: one row per layer (name, output shape with the batch axis
+    /// as `None`, parameters) and the total.
+    pub fn summary_table(&self) -> String {
+        let rows: Vec<[String; 3]> = self
+            .summary()
+            .iter()
+            .map(|s| {
+                let dims: Vec<String> = std::iter::once("None".to_string()).chain(s.output_shape.iter().map(|d| d.to_string())).collect();
+                [format!("{}_{} ({})", s.kind, s.index, s.kind), format!("({})", dims.join(", ")), s.params.to_string()]
+            })
+            .collect();
+        let head = ["Layer (type)".to_string(), "Output Shape".to_string(), "Param #".to_string()];
+        let mut w = [0; 3];
+        for r in rows.iter().chain(std::iter::once(&head)) {
+            for (i, c) in r.iter().enumerate() {
+                w[i] = w[i].max(c.chars().count());
+            }
+        }
+        let line = |r: &[String; 3]| format!("{:<a$}  {:<b$}  {:>c$}\n", r[0], r[1], r[2], a = w[0], b = w[1], c = w[2]);
+        let width = w[0] + w[1] + w[2] + 4;
+        let mut out = format!("Model: \"sequential\"\n{}\n{}{}\n", "━".repeat(width), line(&head), "━".repeat(width));
+        for (i, r) in rows.iter().enumerate() {
+            out += &line(r);
+            out += &if i + 1 == rows.len() { "━" } else { "─" }.repeat(width);
+            out += "\n";
+        }
+        out += &format!("Total params: {}\n", self.num_parameters());
+        out
+    }
+
     /// Check a batch against the spec: `x` is `[N, input_shape…]` (i32 for token models), `y`
     /// (if given) the loss's target shape and dtype for N examples.
     pub fn check_batch(&self, x: &Tensor, y: Option<&Tensor>) -> Result<()> {
@@ -184,9 +214,9 @@ impl Model {
     pub fn predict_proba(&self, x: &Tensor) -> Result<Tensor> {
         let out = self.predict(x)?;
         no_grad(|| match self.spec.loss {
-            LossSpec::SoftmaxCrossEntropy { .. } => Activation::Softmax.apply(&out),
+            LossSpec::SoftmaxCrossEntropy { .. } | LossSpec::CategoricalCrossEntropy { .. } => Activation::Softmax.apply(&out),
             LossSpec::BinaryCrossEntropy => out.sigmoid(),
-            LossSpec::Mse | LossSpec::Mae => Ok(out),
+            LossSpec::Mse | LossSpec::Mae | LossSpec::Huber { .. } => Ok(out),
         })
     }
 
@@ -197,6 +227,8 @@ impl Model {
             LossSpec::Mae => loss::mae(pred, y),
             LossSpec::BinaryCrossEntropy => loss::bce_with_logits(pred, y),
             LossSpec::SoftmaxCrossEntropy { .. } => loss::softmax_cross_entropy(pred, y, self.class_weights.as_ref()),
+            LossSpec::CategoricalCrossEntropy { label_smoothing } => loss::categorical_cross_entropy(pred, y, label_smoothing),
+            LossSpec::Huber { delta } => loss::huber(pred, y, delta),
         }
     }
 

@@ -56,6 +56,22 @@ pub enum LossSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         class_weights: Option<Vec<f32>>,
     },
+    /// Softmax cross-entropy on logits `[…, C]` against f32 class probabilities of the same shape
+    /// (one-hot labels: Keras' `categorical_crossentropy` with `from_logits=True`).
+    CategoricalCrossEntropy {
+        /// Mix the targets with the uniform distribution: y·(1 − s) + s / C.
+        #[serde(default)]
+        label_smoothing: f32,
+    },
+    /// Huber loss: quadratic within `delta` of the target, linear beyond (PyTorch `huber_loss`).
+    Huber {
+        #[serde(default = "one_f32")]
+        delta: f32,
+    },
+}
+
+fn one_f32() -> f32 {
+    1.0
 }
 
 impl LossSpec {
@@ -65,11 +81,17 @@ impl LossSpec {
             LossSpec::Mae => "mae",
             LossSpec::BinaryCrossEntropy => "binary_cross_entropy",
             LossSpec::SoftmaxCrossEntropy { .. } => "softmax_cross_entropy",
+            LossSpec::CategoricalCrossEntropy { .. } => "categorical_cross_entropy",
+            LossSpec::Huber { .. } => "huber",
         }
     }
     /// Targets are i32 class indices (rather than f32 values).
     pub fn has_class_targets(&self) -> bool {
         matches!(self, LossSpec::SoftmaxCrossEntropy { .. })
+    }
+    /// The outputs are logits of classes on the last axis (a softmax makes them probabilities).
+    pub fn is_softmax(&self) -> bool {
+        matches!(self, LossSpec::SoftmaxCrossEntropy { .. } | LossSpec::CategoricalCrossEntropy { .. })
     }
     /// Shape of one example's target given the model's output shape (no batch axis).
     pub fn target_shape(&self, output: &[usize]) -> Vec<usize> {
@@ -437,6 +459,22 @@ impl ModelSpec {
             LossSpec::BinaryCrossEntropy => {
                 if last == Some(Activation::Sigmoid) {
                     bail!(op, "binary_cross_entropy takes logits: remove the final sigmoid (predict_proba applies it)");
+                }
+            }
+            LossSpec::CategoricalCrossEntropy { label_smoothing } => {
+                if output.last().copied().unwrap_or(0) < 2 {
+                    bail!(op, "categorical_cross_entropy needs an output of at least 2 classes on the last axis, the model gives {:?}", output);
+                }
+                if last == Some(Activation::Softmax) {
+                    bail!(op, "categorical_cross_entropy takes logits: remove the final softmax (predict_proba applies it)");
+                }
+                if !(0.0..1.0).contains(label_smoothing) {
+                    bail!(op, "label_smoothing {} must be in [0, 1)", label_smoothing);
+                }
+            }
+            LossSpec::Huber { delta } => {
+                if !(*delta > 0.0 && delta.is_finite()) {
+                    bail!(op, "huber delta {} must be finite and > 0", delta);
                 }
             }
             LossSpec::Mse | LossSpec::Mae => {}

@@ -1,57 +1,20 @@
 //! Keras-shaped training: `fit` (epochs, batches, seeded shuffling, validation, metrics,
 //! callbacks, early stopping), `evaluate` and batched `predict`.
 //!
-//! Per-batch values stay on the device: the loss of each batch reaches callbacks as a tensor,
-//! and an epoch's metrics are summed on the device and read back once per epoch (one `to_vec`
-//! of a few numbers). For a browser GPU, where reading back is asynchronous, drive training
-//! with `Model::train_step` and read the loss tensors when convenient.
+//! There is one training loop, [`FitRun`]: an epoch runner that takes one batch at a time and
+//! keeps the loss and metric sums on the device, with the readback left to the caller at the
+//! edge. `Model::fit` drives it with synchronous readbacks (native code, the CPU in wasm); the
+//! npm package's host drives the very same runner through the bindings with asynchronous
+//! readbacks (WebGPU in the browser) and the page's callbacks in between.
+use crate::callbacks::{maximise_of, monitored, Builtin, Plateau};
+pub use crate::callbacks::{EarlyStopping, Mode, ReduceLrOnPlateau};
+pub use crate::metrics::Metric;
 use crate::model::Model;
 use crate::param::Param;
-use crate::spec::LossSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use webgrad_core::{bail, no_grad, DType, Result, Tensor};
+use webgrad_core::{bail, no_grad, DType, Result, Rng, Tensor};
 
-/// What to report besides the loss (which is always reported).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Fraction right: argmax for softmax cross-entropy, logit > 0 vs target > 0.5 for binary
-    /// cross-entropy, and sign agreement for regression losses (TF Playground's ±1 labels).
-    Accuracy,
-    /// Mean absolute error of the outputs (sigmoid probabilities for binary cross-entropy).
-    Mae,
-}
-
-impl Metric {
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Accuracy => "accuracy",
-            Metric::Mae => "mae",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EarlyStopping {
-    /// A key of the epoch logs: "val_loss" (default), "loss", "val_accuracy", …
-    #[serde(default = "val_loss")]
-    pub monitor: String,
-    /// Epochs without improvement to wait before stopping.
-    #[serde(default)]
-    pub patience: usize,
-    /// Smallest change that counts as an improvement.
-    #[serde(default)]
-    pub min_delta: f32,
-    /// At the end of `fit`, put back the weights of the best epoch.
-    #[serde(default)]
-    pub restore_best_weights: bool,
-}
-
-fn val_loss() -> String {
-    "val_loss".into()
-}
 fn batch32() -> usize {
     32
 }
@@ -62,10 +25,12 @@ fn yes() -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FitOptions {
+    /// Epochs to run (numbered from `initial_epoch`).
     pub epochs: usize,
     #[serde(default = "batch32")]
     pub batch_size: usize,
-    /// Reshuffle the training examples every epoch (from the model's seeded generator).
+    /// Reshuffle the training examples every epoch (from the model's seeded generator, or from
+    /// `seed` when given).
     #[serde(default = "yes")]
     pub shuffle: bool,
     /// Hold out this fraction of the examples — the last ones, before shuffling, as in Keras.
@@ -73,13 +38,23 @@ pub struct FitOptions {
     pub validation_split: f32,
     #[serde(default)]
     pub metrics: Vec<Metric>,
+    /// Shorthand for an `early_stopping` entry of `callbacks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_stopping: Option<EarlyStopping>,
+    /// Built-in callbacks, run in this order after every epoch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<Builtin>,
+    /// The first epoch's number (to continue an earlier run).
+    #[serde(default)]
+    pub initial_epoch: usize,
+    /// Seed of this run's shuffling; without it the model's own generator goes on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 impl FitOptions {
     pub fn new(epochs: usize, batch_size: usize) -> Self {
-        FitOptions { epochs, batch_size, shuffle: true, validation_split: 0.0, metrics: vec![], early_stopping: None }
+        FitOptions { epochs, batch_size, shuffle: true, validation_split: 0.0, metrics: vec![], early_stopping: None, callbacks: vec![], initial_epoch: 0, seed: None }
     }
     pub fn metrics(mut self, metrics: &[Metric]) -> Self {
         self.metrics = metrics.to_vec();
@@ -92,6 +67,14 @@ impl FitOptions {
     pub fn early_stopping(mut self, es: EarlyStopping) -> Self {
         self.early_stopping = Some(es);
         self
+    }
+    pub fn callback(mut self, cb: Builtin) -> Self {
+        self.callbacks.push(cb);
+        self
+    }
+    /// Every built-in callback, the `early_stopping` shorthand first.
+    fn builtins(&self) -> Vec<Builtin> {
+        self.early_stopping.iter().cloned().map(Builtin::EarlyStopping).chain(self.callbacks.iter().cloned()).collect()
     }
 }
 
@@ -177,12 +160,14 @@ pub fn gather_rows(t: &Tensor, idx: &Tensor) -> Result<Tensor> {
 /// Parameter slots with the values they held at some point.
 type Snapshot = Vec<(Param, Tensor)>;
 
-/// Running sums of the loss and metrics over an epoch, kept on the device.
+/// Running sums of the loss and metrics over an epoch (or an evaluation), kept on the device;
+/// `counts` are the host-side denominators.
 struct Sums {
+    metrics: Vec<Metric>,
     loss: Option<Tensor>,
-    metrics: Vec<Option<Tensor>>,
+    states: Vec<Option<Tensor>>,
+    counts: Vec<f64>,
     examples: usize,
-    elements: usize,
 }
 
 fn add_opt(acc: &mut Option<Tensor>, t: Tensor) -> Result<()> {
@@ -193,78 +178,92 @@ fn add_opt(acc: &mut Option<Tensor>, t: Tensor) -> Result<()> {
     Ok(())
 }
 
-impl Model {
-    fn check_metrics(&self, metrics: &[Metric]) -> Result<()> {
-        if metrics.contains(&Metric::Mae) && self.spec().loss.has_class_targets() {
-            bail!("fit", "the mae metric needs a regression or binary loss, not {}", self.spec().loss.name());
-        }
-        Ok(())
+impl Sums {
+    fn new(metrics: &[Metric]) -> Sums {
+        Sums { metrics: metrics.to_vec(), loss: None, states: vec![None; metrics.len()], counts: vec![0.0; metrics.len()], examples: 0 }
     }
 
-    /// Sum over the batch of each metric (a scalar tensor each), from outputs `pred`.
-    fn metric_sums(&self, pred: &Tensor, y: &Tensor, metrics: &[Metric]) -> Result<Vec<Tensor>> {
-        no_grad(|| {
-            let pred = pred.detach();
-            metrics
-                .iter()
-                .map(|m| match (m, &self.spec().loss) {
-                    (Metric::Accuracy, LossSpec::SoftmaxCrossEntropy { .. }) => {
-                        pred.argmax(-1, false)?.cast(DType::F32)?.eq(&y.cast(DType::F32)?)?.sum_all()
-                    }
-                    (Metric::Accuracy, LossSpec::BinaryCrossEntropy) => {
-                        let zero = Tensor::scalar(0.0, pred.device())?;
-                        pred.gt(&zero)?.eq(&y.gt(&Tensor::scalar(0.5, pred.device())?)?)?.sum_all()
-                    }
-                    (Metric::Accuracy, _) => {
-                        let zero = Tensor::scalar(0.0, pred.device())?;
-                        pred.gt(&zero)?.eq(&y.gt(&zero)?)?.sum_all()
-                    }
-                    (Metric::Mae, LossSpec::BinaryCrossEntropy) => pred.sigmoid()?.sub(y)?.abs()?.sum_all(),
-                    (Metric::Mae, _) => pred.sub(y)?.abs()?.sum_all(),
-                })
-                .collect()
-        })
-    }
-
-    fn accumulate(&self, sums: &mut Sums, loss: &Tensor, pred: &Tensor, y: &Tensor, metrics: &[Metric]) -> Result<()> {
+    fn add(&mut self, model: &Model, loss: &Tensor, pred: &Tensor, y: &Tensor) -> Result<()> {
         let n = y.shape()[0];
-        no_grad(|| add_opt(&mut sums.loss, loss.detach().mul_scalar(n as f32)?))?;
-        for (acc, t) in sums.metrics.iter_mut().zip(self.metric_sums(pred, y, metrics)?) {
-            add_opt(acc, t)?;
+        no_grad(|| add_opt(&mut self.loss, loss.detach().mul_scalar(n as f32)?))?;
+        for (i, m) in self.metrics.iter().enumerate() {
+            let (state, count) = m.batch_state(&model.spec().loss, pred, y)?;
+            no_grad(|| add_opt(&mut self.states[i], state))?;
+            self.counts[i] += count;
         }
-        sums.examples += n;
-        sums.elements += y.numel();
+        self.examples += n;
         Ok(())
     }
 
-    /// Read the sums back (one readback) as averages named `prefix + metric`.
-    fn read_sums(&self, sums: Sums, metrics: &[Metric], prefix: &str) -> Result<Logs> {
+    /// Everything in one 1-D tensor (one readback): the loss sum, then each metric's state.
+    fn take(&mut self) -> Result<(Tensor, Tally)> {
+        let Some(loss) = self.loss.take() else { bail!("fit", "no batch was run, so there is nothing to read back") };
+        let mut parts = vec![loss.reshape(&[1])?];
+        parts.extend(self.states.iter_mut().filter_map(Option::take));
+        let tally = Tally { metrics: self.metrics.clone(), counts: std::mem::take(&mut self.counts), examples: self.examples };
+        self.examples = 0;
+        self.counts = vec![0.0; self.metrics.len()];
+        Ok((no_grad(|| Tensor::concat(&parts, 0))?, tally))
+    }
+}
+
+/// What turns read-back sums into logs: the metrics and the host-side counts.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    metrics: Vec<Metric>,
+    counts: Vec<f64>,
+    examples: usize,
+}
+
+impl Tally {
+    /// Averages named `prefix + metric` from the values of the sums tensor.
+    pub fn logs(&self, values: &[f32], prefix: &str) -> Result<Logs> {
+        let want = 1 + self.metrics.iter().map(|m| m.state_len()).sum::<usize>();
+        if values.len() != want {
+            bail!("fit", "read back {} values of sums, expected {}", values.len(), want);
+        }
         let mut logs = Logs::new();
-        let Some(loss) = sums.loss else { return Ok(logs) };
-        let mut parts = vec![loss];
-        parts.extend(sums.metrics.into_iter().flatten());
-        let values = no_grad(|| Tensor::stack(&parts, 0))?.to_vec()?;
-        logs.insert(format!("{prefix}loss"), values[0] / sums.examples as f32);
-        for (m, v) in metrics.iter().zip(&values[1..]) {
-            logs.insert(format!("{prefix}{}", m.name()), v / sums.elements as f32);
+        logs.insert(format!("{prefix}loss"), values[0] / self.examples.max(1) as f32);
+        let mut at = 1;
+        for (m, count) in self.metrics.iter().zip(&self.counts) {
+            let len = m.state_len();
+            logs.insert(format!("{prefix}{}", m.name()), m.finish(&values[at..at + len], *count));
+            at += len;
         }
         Ok(logs)
+    }
+}
+
+/// An evaluation whose sums are computed but not yet read back.
+pub struct PendingEval {
+    pub sums: Tensor,
+    pub tally: Tally,
+}
+
+impl Model {
+    fn check_metrics(&self, metrics: &[Metric]) -> Result<()> {
+        metrics.iter().try_for_each(|m| m.check(&self.spec().loss))
     }
 
     /// Loss and metrics over (x, y) in evaluation mode, in batches of `batch_size`.
     pub fn evaluate(&self, x: &Tensor, y: &Tensor, batch_size: usize, metrics: &[Metric]) -> Result<Logs> {
-        self.evaluate_prefixed(x, y, batch_size, metrics, "")
+        let pending = self.evaluate_sums(x, y, batch_size, metrics)?;
+        pending.tally.logs(&pending.sums.to_vec()?, "")
     }
 
-    fn evaluate_prefixed(&self, x: &Tensor, y: &Tensor, batch_size: usize, metrics: &[Metric], prefix: &str) -> Result<Logs> {
+    /// The device-side half of `evaluate`: run every batch, return the sums to read back.
+    pub fn evaluate_sums(&self, x: &Tensor, y: &Tensor, batch_size: usize, metrics: &[Metric]) -> Result<PendingEval> {
         self.check_batch(x, Some(y))?;
         self.check_metrics(metrics)?;
         if batch_size == 0 {
             bail!("evaluate", "batch_size must be ≥ 1");
         }
+        if x.shape()[0] == 0 {
+            bail!("evaluate", "needs at least one example");
+        }
         let (x, y) = (x.to_device(self.device())?, y.to_device(self.device())?);
         self.set_training(false);
-        let mut sums = Sums { loss: None, metrics: vec![None; metrics.len()], examples: 0, elements: 0 };
+        let mut sums = Sums::new(metrics);
         let n = x.shape()[0];
         no_grad(|| -> Result<()> {
             for start in (0..n).step_by(batch_size) {
@@ -272,11 +271,12 @@ impl Model {
                 let (xb, yb) = (x.narrow(0, start, len)?, y.narrow(0, start, len)?);
                 let pred = self.net_forward(&xb)?;
                 let loss = self.loss(&pred, &yb)?;
-                self.accumulate(&mut sums, &loss, &pred, &yb, metrics)?;
+                sums.add(self, &loss, &pred, &yb)?;
             }
             Ok(())
         })?;
-        self.read_sums(sums, metrics, prefix)
+        let (sums, tally) = sums.take()?;
+        Ok(PendingEval { sums, tally })
     }
 
     fn net_forward(&self, x: &Tensor) -> Result<Tensor> {
@@ -312,9 +312,72 @@ impl Model {
     }
 
     /// Train on (x, y) Keras-style. `validation` overrides `options.validation_split`.
+    /// A callback returning `Control::Stop` is Keras' `stop_training = true`: the current epoch
+    /// ends (its logs are recorded and `on_epoch_end` runs) and `fit` returns.
     pub fn fit(&mut self, x: &Tensor, y: &Tensor, options: &FitOptions, validation: Option<(&Tensor, &Tensor)>, callbacks: &mut Callbacks) -> Result<History> {
-        self.check_batch(x, Some(y))?;
-        self.check_metrics(&options.metrics)?;
+        let mut run = FitRun::new(self, x, y, options, validation)?;
+        while !run.done() {
+            let (epoch, batches) = (run.epoch(), run.begin_epoch(self)?);
+            while let Some(loss) = run.step(self)? {
+                if let Some(cb) = callbacks.on_batch_end.as_mut() {
+                    let info = BatchEnd { epoch, batch: run.batch() - 1, batches, step: self.optimizer().steps(), loss: &loss };
+                    if cb(&info) == Control::Stop {
+                        run.stop(StopReason::Callback);
+                    }
+                }
+            }
+            let train = run.train_sums()?.to_vec()?;
+            let val = match run.val_sums(self)? {
+                Some(t) => Some(t.to_vec()?),
+                None => None,
+            };
+            let logs = run.end_epoch(self, &train, val.as_deref())?;
+            if let Some(cb) = callbacks.on_epoch_end.as_mut() {
+                if cb(&EpochEnd { epoch, epochs: options.epochs, logs: &logs }) == Control::Stop {
+                    run.stop(StopReason::Callback);
+                }
+            }
+        }
+        run.finish(self)
+    }
+}
+
+/// The one training loop, a batch at a time: `begin_epoch`, `step` until it gives `None`,
+/// `train_sums` and `val_sums` (read them back, synchronously or not), `end_epoch` with the
+/// values; repeat until `done`; then `finish`. The runner owns the data (on the model's device),
+/// the shuffling order, the device-side sums and the built-in callbacks' state.
+pub struct FitRun {
+    x: Tensor,
+    y: Tensor,
+    val: Option<(Tensor, Tensor)>,
+    batch_size: usize,
+    shuffle: bool,
+    rng: Option<Rng>,
+    first_epoch: usize,
+    end_epoch: usize,
+    epoch: usize,
+    order: Option<Vec<usize>>,
+    batch: usize,
+    batches: usize,
+    sums: Sums,
+    train_tally: Option<Tally>,
+    val_tally: Option<Tally>,
+    metrics: Vec<Metric>,
+    builtins: Vec<Builtin>,
+    plateaus: Vec<Plateau>,
+    cooldowns: Vec<usize>,
+    restore: Option<Snapshot>,
+    best_epoch: Option<usize>,
+    stopping: Option<StopReason>,
+    in_epoch: bool,
+    history: History,
+}
+
+impl FitRun {
+    /// Check the options and data against the model and hold out the validation examples.
+    pub fn new(model: &Model, x: &Tensor, y: &Tensor, options: &FitOptions, validation: Option<(&Tensor, &Tensor)>) -> Result<FitRun> {
+        model.check_batch(x, Some(y))?;
+        model.check_metrics(&options.metrics)?;
         if options.batch_size == 0 {
             bail!("fit", "batch_size must be ≥ 1");
         }
@@ -324,100 +387,207 @@ impl Model {
         if validation.is_some() && options.validation_split > 0.0 {
             bail!("fit", "give either validation data or a validation_split, not both");
         }
-        let (x, y) = (x.to_device(self.device())?, y.to_device(self.device())?);
+        let builtins = options.builtins();
+        builtins.iter().try_for_each(Builtin::validate)?;
         let n = x.shape()[0];
         let n_val = (n as f64 * options.validation_split as f64).round() as usize;
         let n_train = n - n_val;
         if n_train == 0 {
-            bail!("fit", "no training examples left after holding out {} for validation", n_val);
+            bail!("fit", "no training examples: {} given, {} held out for validation", n, n_val);
         }
-        let val: Option<(Tensor, Tensor)> = match validation {
+        let (x, y) = (x.to_device(model.device())?, y.to_device(model.device())?);
+        let val = match validation {
             Some((vx, vy)) => {
-                self.check_batch(vx, Some(vy))?;
-                Some((vx.to_device(self.device())?, vy.to_device(self.device())?))
+                model.check_batch(vx, Some(vy))?;
+                if vx.shape()[0] == 0 {
+                    bail!("fit", "the validation data has no examples");
+                }
+                Some((vx.to_device(model.device())?, vy.to_device(model.device())?))
             }
             None if n_val > 0 => Some((x.narrow(0, n_train, n_val)?, y.narrow(0, n_train, n_val)?)),
             None => None,
         };
-        let (xt, yt) = (x.narrow(0, 0, n_train)?, y.narrow(0, 0, n_train)?);
-        let metrics = &options.metrics;
-        let batches = n_train.div_ceil(options.batch_size);
-        let mut history = History::default();
-        // (best value, its epoch, the weights then if they are to be restored)
-        let mut best: Option<(f32, usize, Snapshot)> = None;
-        let mut wait = 0;
+        let restore_best = builtins.iter().any(|b| matches!(b, Builtin::EarlyStopping(es) if es.restore_best_weights));
+        Ok(FitRun {
+            x: x.narrow(0, 0, n_train)?,
+            y: y.narrow(0, 0, n_train)?,
+            val,
+            batch_size: options.batch_size,
+            shuffle: options.shuffle,
+            rng: options.seed.map(Rng::new),
+            first_epoch: options.initial_epoch,
+            end_epoch: options.initial_epoch + options.epochs,
+            epoch: options.initial_epoch,
+            order: None,
+            batch: 0,
+            batches: n_train.div_ceil(options.batch_size),
+            sums: Sums::new(&options.metrics),
+            train_tally: None,
+            val_tally: None,
+            metrics: options.metrics.clone(),
+            plateaus: vec![Plateau::default(); builtins.len()],
+            cooldowns: vec![0; builtins.len()],
+            builtins,
+            restore: if restore_best { Some(vec![]) } else { None },
+            best_epoch: None,
+            stopping: None,
+            in_epoch: false,
+            history: History::default(),
+        })
+    }
 
-        'epochs: for epoch in 0..options.epochs {
-            let order = if options.shuffle { Some(self.rng.permutation(n_train)) } else { None };
-            let mut sums = Sums { loss: None, metrics: vec![None; metrics.len()], examples: 0, elements: 0 };
-            for batch in 0..batches {
-                let start = batch * options.batch_size;
-                let len = options.batch_size.min(n_train - start);
-                let (xb, yb) = match &order {
-                    Some(perm) => {
-                        let idx: Vec<i32> = perm[start..start + len].iter().map(|&i| i as i32).collect();
-                        let idx = Tensor::from_i32(idx, &[len], self.device())?;
-                        (gather_rows(&xt, &idx)?, gather_rows(&yt, &idx)?)
-                    }
-                    None => (xt.narrow(0, start, len)?, yt.narrow(0, start, len)?),
-                };
-                let (loss, pred) = self.step_with_outputs(&xb, &yb)?;
-                self.accumulate(&mut sums, &loss, &pred, &yb, metrics)?;
-                if let Some(cb) = callbacks.on_batch_end.as_mut() {
-                    let info = BatchEnd { epoch, batch, batches, step: self.optimizer().steps(), loss: &loss };
-                    if cb(&info) == Control::Stop {
-                        history.stopped = Some(StopReason::Callback);
-                        break 'epochs;
-                    }
-                }
-            }
-            let mut logs = self.read_sums(sums, metrics, "")?;
-            if let Some((vx, vy)) = &val {
-                logs.extend(self.evaluate_prefixed(vx, vy, options.batch_size.max(256), metrics, "val_")?);
-            }
-            logs.insert("lr".into(), self.optimizer().lr());
-            history.epochs.push(logs.clone());
+    /// The epoch that runs next (or is running).
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+    /// Batches run so far in this epoch.
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
+    /// Batches per epoch.
+    pub fn batches(&self) -> usize {
+        self.batches
+    }
+    /// Training examples (after the validation split).
+    pub fn train_examples(&self) -> usize {
+        self.x.shape()[0]
+    }
+    /// No epoch left to run: all were run, or training was stopped.
+    pub fn done(&self) -> bool {
+        self.epoch >= self.end_epoch || self.history.stopped.is_some()
+    }
+    /// Keras' `stop_training = true`: no further batch runs; the current epoch still ends
+    /// (`end_epoch`) and then the run is done. The first reason given is kept.
+    /// Between epochs (from an epoch-end callback) the run is done at once.
+    pub fn stop(&mut self, reason: StopReason) {
+        if self.in_epoch {
+            self.stopping.get_or_insert(reason);
+        } else if self.history.stopped.is_none() {
+            self.history.stopped = Some(reason);
+        }
+    }
 
-            let mut stop = None;
-            if let Some(es) = &options.early_stopping {
-                let Some(&value) = logs.get(&es.monitor) else {
-                    let keys: Vec<&str> = logs.keys().map(String::as_str).collect();
-                    bail!("fit", "early stopping monitors {:?}, but the logs only have {}", es.monitor, keys.join(", "));
-                };
-                let maximise = es.monitor.ends_with("accuracy");
-                let improved = match &best {
-                    None => true,
-                    Some((b, _, _)) => if maximise { value > b + es.min_delta } else { value < b - es.min_delta },
-                };
-                if improved {
-                    let snapshot = if es.restore_best_weights { self.named_parameters().into_iter().map(|(_, p)| { let t = p.get(); (p, t) }).collect() } else { vec![] };
-                    best = Some((value, epoch, snapshot));
-                    wait = 0;
-                } else {
-                    wait += 1;
-                    if wait > es.patience {
-                        stop = Some(StopReason::EarlyStopping { best_epoch: best.as_ref().map_or(epoch, |b| b.1) });
+    /// Start an epoch: draw its shuffling order. Returns the number of batches.
+    pub fn begin_epoch(&mut self, model: &mut Model) -> Result<usize> {
+        if self.done() {
+            bail!("fit", "the run is over (epoch {} of {}..{})", self.epoch, self.first_epoch, self.end_epoch);
+        }
+        let n = self.train_examples();
+        self.order = if self.shuffle { Some(self.rng.as_mut().unwrap_or(&mut model.rng).permutation(n)) } else { None };
+        self.batch = 0;
+        self.in_epoch = true;
+        Ok(self.batches)
+    }
+
+    /// Run the next batch (one optimizer step) and return its loss, not read back; `None` when
+    /// the epoch has no batch left or training was stopped.
+    pub fn step(&mut self, model: &mut Model) -> Result<Option<Tensor>> {
+        if self.batch >= self.batches || self.stopping.is_some() {
+            return Ok(None);
+        }
+        let n = self.train_examples();
+        let start = self.batch * self.batch_size;
+        let len = self.batch_size.min(n - start);
+        let (xb, yb) = match &self.order {
+            Some(perm) => {
+                let idx: Vec<i32> = perm[start..start + len].iter().map(|&i| i as i32).collect();
+                let idx = Tensor::from_i32(idx, &[len], model.device())?;
+                (gather_rows(&self.x, &idx)?, gather_rows(&self.y, &idx)?)
+            }
+            None => (self.x.narrow(0, start, len)?, self.y.narrow(0, start, len)?),
+        };
+        let (loss, pred) = model.step_with_outputs(&xb, &yb)?;
+        self.sums.add(model, &loss, &pred, &yb)?;
+        self.batch += 1;
+        Ok(Some(loss))
+    }
+
+    /// This epoch's training sums as one 1-D tensor, to read back and give to `end_epoch`.
+    pub fn train_sums(&mut self) -> Result<Tensor> {
+        let (t, tally) = self.sums.take()?;
+        self.train_tally = Some(tally);
+        Ok(t)
+    }
+
+    /// Evaluate on the validation data (if any) and return its sums, to read back.
+    pub fn val_sums(&mut self, model: &Model) -> Result<Option<Tensor>> {
+        let Some((vx, vy)) = &self.val else { return Ok(None) };
+        let pending = model.evaluate_sums(vx, vy, self.batch_size.max(256), &self.metrics)?;
+        self.val_tally = Some(pending.tally);
+        Ok(Some(pending.sums))
+    }
+
+    /// Finish the epoch from the read-back sums: its logs (also kept in the history), then the
+    /// built-in callbacks (which may stop the run or lower the learning rate).
+    pub fn end_epoch(&mut self, model: &mut Model, train: &[f32], val: Option<&[f32]>) -> Result<Logs> {
+        let Some(tally) = self.train_tally.take() else { bail!("fit", "end_epoch needs train_sums first") };
+        let mut logs = tally.logs(train, "")?;
+        match (val, self.val_tally.take()) {
+            (Some(v), Some(t)) => logs.extend(t.logs(v, "val_")?),
+            (None, None) => {}
+            _ => bail!("fit", "end_epoch: validation values and val_sums do not match"),
+        }
+        logs.insert("lr".into(), model.optimizer().lr());
+        let epoch = self.epoch;
+        for i in 0..self.builtins.len() {
+            let maximise = maximise_of(&self.builtins[i]);
+            match self.builtins[i].clone() {
+                Builtin::EarlyStopping(es) => {
+                    let value = monitored("early stopping", &es.monitor, &logs)?;
+                    if self.plateaus[i].update(value, maximise, es.min_delta) {
+                        self.best_epoch = Some(epoch);
+                        if let Some(snapshot) = self.restore.as_mut() {
+                            *snapshot = model.named_parameters().into_iter().map(|(_, p)| { let t = p.get(); (p, t) }).collect();
+                        }
+                    } else if self.plateaus[i].wait > es.patience {
+                        self.stop(StopReason::EarlyStopping { best_epoch: self.best_epoch.unwrap_or(epoch) - self.first_epoch });
                     }
                 }
-            }
-            if let Some(cb) = callbacks.on_epoch_end.as_mut() {
-                if cb(&EpochEnd { epoch, epochs: options.epochs, logs: &logs }) == Control::Stop && stop.is_none() {
-                    stop = Some(StopReason::Callback);
+                Builtin::ReduceLrOnPlateau(r) => {
+                    let value = monitored("reduce_lr_on_plateau", &r.monitor, &logs)?;
+                    // Keras' order: count the cooldown down, then compare; no waiting while cooling down.
+                    if self.cooldowns[i] > 0 {
+                        self.cooldowns[i] -= 1;
+                        self.plateaus[i].wait = 0;
+                    }
+                    let improved = self.plateaus[i].update(value, maximise, r.min_delta);
+                    if !improved && self.cooldowns[i] > 0 {
+                        self.plateaus[i].wait = 0;
+                    } else if !improved && self.plateaus[i].wait >= r.patience {
+                        let base = model.optimizer().spec().lr();
+                        let lower = (base * r.factor).max(r.min_lr);
+                        if lower < base {
+                            model.optimizer_mut().set_base_lr(lower)?;
+                        }
+                        self.cooldowns[i] = r.cooldown;
+                        self.plateaus[i].wait = 0;
+                    }
                 }
-            }
-            if stop.is_some() {
-                history.stopped = stop;
-                break;
             }
         }
-        if let (Some(es), Some((_, _, snapshot))) = (&options.early_stopping, best) {
-            if es.restore_best_weights {
-                for (p, t) in snapshot {
-                    p.set(t)?;
-                }
+        self.history.epochs.push(logs.clone());
+        self.epoch += 1;
+        self.in_epoch = false;
+        if let Some(reason) = self.stopping.take() {
+            self.history.stopped = Some(reason);
+        }
+        model.set_training(false);
+        Ok(logs)
+    }
+
+    /// The logs so far.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// End the run: restore the best weights if early stopping asked for it; the history.
+    pub fn finish(self, model: &mut Model) -> Result<History> {
+        if let Some(snapshot) = self.restore {
+            for (p, t) in snapshot {
+                p.set(t)?;
             }
         }
-        self.set_training(false);
-        Ok(history)
+        model.set_training(false);
+        Ok(self.history)
     }
 }

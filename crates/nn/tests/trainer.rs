@@ -103,9 +103,10 @@ fn callbacks_see_every_batch_and_can_stop() {
         });
     let h = m.fit(&x, &y, &FitOptions::new(10, 32), None, &mut cbs).unwrap();
     drop(cbs);
+    // Keras' stop_training: the epoch in progress still ends (logs, on_epoch_end), then fit returns.
     assert_eq!(h.stopped, Some(StopReason::Callback));
-    assert_eq!(h.epochs.len(), 2);
-    assert_eq!(*epochs.borrow(), 2);
+    assert_eq!(h.epochs.len(), 3);
+    assert_eq!(*epochs.borrow(), 3);
     let seen = seen.into_inner();
     assert_eq!(seen.len(), 4 + 4 + 2);
     assert_eq!(seen[0], (0, 0, 4, 1));
@@ -124,7 +125,7 @@ fn early_stopping_stops_and_restores_the_best_weights() {
     let json = r#"{"input_shape": [2], "layers": [{"type": "dense", "units": 16, "activation": "relu"}, {"type": "dense", "units": 2}],
         "loss": {"type": "softmax_cross_entropy"}, "optimizer": {"type": "sgd", "lr": 3.0}, "seed": 4}"#;
     let mut m = build(&ModelSpec::from_json(json).unwrap(), &dev).unwrap();
-    let es = EarlyStopping { monitor: "val_loss".into(), patience: 2, min_delta: 0.0, restore_best_weights: true };
+    let es = EarlyStopping { monitor: "val_loss".into(), patience: 2, restore_best_weights: true, ..Default::default() };
     let opts = FitOptions::new(100, 8).validation_split(0.3).early_stopping(es);
     let h = m.fit(&x, &y, &opts, None, &mut Callbacks::none()).unwrap();
     let Some(StopReason::EarlyStopping { best_epoch }) = h.stopped else { panic!("expected early stopping, got {:?}", h.stopped) };
@@ -138,7 +139,7 @@ fn early_stopping_stops_and_restores_the_best_weights() {
     assert!((logs["loss"] - best).abs() < 1e-5, "{} vs {}", logs["loss"], best);
     // Monitoring a key that is not logged is an error that lists the keys.
     let mut m = xor_model(&dev, "softmax_cross_entropy", 2, 3);
-    let es = EarlyStopping { monitor: "val_loss".into(), patience: 0, min_delta: 0.0, restore_best_weights: false };
+    let es = EarlyStopping { monitor: "val_loss".into(), ..Default::default() };
     let err = m.fit(&x, &y, &FitOptions::new(3, 32).early_stopping(es), None, &mut Callbacks::none()).unwrap_err().to_string();
     assert!(err.contains("\"val_loss\"") && err.contains("loss, lr"), "{err}");
 }
@@ -166,4 +167,89 @@ fn validation_data_train_step_and_bad_options() {
     assert!(err.contains("i32"), "{err}");
     let opts: FitOptions = serde_json::from_str(r#"{"epochs": 3, "metrics": ["accuracy"], "early_stopping": {"patience": 2}}"#).unwrap();
     assert_eq!((opts.batch_size, opts.shuffle, opts.early_stopping.unwrap().monitor.as_str()), (32, true, "val_loss"));
+}
+
+#[test]
+fn keras_metrics_match_their_definitions() {
+    let dev = cpu();
+    let (x, y) = xor_data(&dev, 120);
+    let y01 = y.cast(webgrad_core::DType::F32).unwrap().reshape(&[120, 1]).unwrap();
+    let model = xor_model(&dev, "binary_cross_entropy", 1, 2);
+    let all = [Metric::Accuracy, Metric::BinaryAccuracy, Metric::Mae, Metric::Mse, Metric::Precision, Metric::Recall, Metric::Auc];
+    let logs = model.evaluate(&x, &y01, 7, &all).unwrap();
+    let p: Vec<f32> = model.predict_proba(&x).unwrap().to_vec().unwrap();
+    let t: Vec<f32> = y01.to_vec().unwrap();
+    let n = p.len() as f32;
+    let tp = p.iter().zip(&t).filter(|(p, t)| **p > 0.5 && **t > 0.5).count() as f32;
+    let pp = p.iter().filter(|p| **p > 0.5).count() as f32;
+    let ap = t.iter().filter(|t| **t > 0.5).count() as f32;
+    let right = p.iter().zip(&t).filter(|(p, t)| (**p > 0.5) == (**t > 0.5)).count() as f32;
+    let close = |k: &str, want: f32, tol: f32| assert!((logs[k] - want).abs() <= tol, "{k}: {} vs {want}", logs[k]);
+    close("binary_accuracy", right / n, 1e-6);
+    close("accuracy", right / n, 1e-6);
+    close("precision", tp / pp, 1e-6);
+    close("recall", tp / ap, 1e-6);
+    close("mae", p.iter().zip(&t).map(|(p, t)| (p - t).abs()).sum::<f32>() / n, 1e-5);
+    close("mse", p.iter().zip(&t).map(|(p, t)| (p - t).powi(2)).sum::<f32>() / n, 1e-5);
+    // Exact ROC AUC: the fraction of (positive, negative) pairs ranked right; Keras' 200
+    // thresholds approximate it to ~1e-2.
+    let (pos, neg): (Vec<_>, Vec<_>) = p.iter().zip(&t).partition(|(_, t)| **t > 0.5);
+    let pairs = pos.iter().flat_map(|(a, _)| neg.iter().map(move |(b, _)| if *a > *b { 1.0 } else if *a == *b { 0.5 } else { 0.0 })).sum::<f32>();
+    close("auc", pairs / (pos.len() * neg.len()) as f32, 2e-2);
+    // Metrics that make no sense for a loss are refused by name.
+    let sparse = xor_model(&dev, "softmax_cross_entropy", 2, 2);
+    let err = sparse.evaluate(&x, &y, 8, &[Metric::Precision]).unwrap_err().to_string();
+    assert!(err.contains("precision") && err.contains("class indices"), "{err}");
+}
+
+#[test]
+fn categorical_cross_entropy_and_huber_match_by_hand() {
+    let dev = cpu();
+    let (x, y) = xor_data(&dev, 64);
+    let onehot = y.one_hot(2).unwrap();
+    let cat = xor_model(&dev, "categorical_cross_entropy", 2, 9);
+    let sparse = xor_model(&dev, "softmax_cross_entropy", 2, 9);
+    let a = cat.evaluate(&x, &onehot, 64, &[Metric::CategoricalAccuracy, Metric::Accuracy]).unwrap();
+    let b = sparse.evaluate(&x, &y, 64, &[Metric::Accuracy]).unwrap();
+    assert!((a["loss"] - b["loss"]).abs() < 1e-6, "{a:?} vs {b:?}");
+    assert_eq!(a["categorical_accuracy"], b["accuracy"]);
+    assert_eq!(a["accuracy"], b["accuracy"]);
+    let d = Tensor::from_vec(vec![0.0, 0.5, 2.0, -3.0], &[4], &dev).unwrap();
+    let z = Tensor::zeros(&[4], &dev).unwrap();
+    let h = loss::huber(&d, &z, 1.0).unwrap().item().unwrap();
+    assert!((h - (0.0 + 0.125 + 1.5 + 2.5) / 4.0).abs() < 1e-6, "{h}");
+}
+
+#[test]
+fn reduce_lr_on_plateau_lowers_the_rate_and_fit_runs_the_same_as_stepping_by_hand() {
+    let dev = cpu();
+    let (x, y) = xor_data(&dev, 100);
+    let mut m = xor_model(&dev, "softmax_cross_entropy", 2, 3);
+    // Monitoring "lr" itself never improves after the first epoch: every `patience` epochs the
+    // rate is cut, down to min_lr.
+    let r = ReduceLrOnPlateau { monitor: "lr".into(), factor: 0.5, patience: 2, min_lr: 0.01, mode: Mode::Min, ..Default::default() };
+    let h = m.fit(&x, &y, &FitOptions::new(8, 32).callback(Builtin::ReduceLrOnPlateau(r)), None, &mut Callbacks::none()).unwrap();
+    let lr = h.series("lr");
+    assert_eq!(lr[0], 0.03);
+    assert!((m.optimizer().lr() - 0.01).abs() < 1e-7, "{lr:?} then {}", m.optimizer().lr());
+    // The runner driven by hand gives exactly what fit gives.
+    let opts = FitOptions::new(3, 16).metrics(&[Metric::Accuracy]).validation_split(0.2);
+    let mut a = xor_model(&dev, "softmax_cross_entropy", 2, 4);
+    let want = a.fit(&x, &y, &opts, None, &mut Callbacks::none()).unwrap();
+    let mut b = xor_model(&dev, "softmax_cross_entropy", 2, 4);
+    let mut run = FitRun::new(&b, &x, &y, &opts, None).unwrap();
+    while !run.done() {
+        run.begin_epoch(&mut b).unwrap();
+        while run.step(&mut b).unwrap().is_some() {}
+        let t = run.train_sums().unwrap().to_vec().unwrap();
+        let v = run.val_sums(&b).unwrap().unwrap().to_vec().unwrap();
+        run.end_epoch(&mut b, &t, Some(&v)).unwrap();
+    }
+    assert_eq!(run.finish(&mut b).unwrap(), want);
+    // A seeded run shuffles the same way whatever the model's generator did before.
+    let s = FitOptions { seed: Some(7), ..FitOptions::new(2, 16) };
+    let mut c = xor_model(&dev, "softmax_cross_entropy", 2, 4);
+    let mut d = xor_model(&dev, "softmax_cross_entropy", 2, 4);
+    d.fit(&x, &y, &FitOptions { shuffle: true, ..FitOptions::new(0, 16) }, None, &mut Callbacks::none()).unwrap();
+    assert_eq!(c.fit(&x, &y, &s, None, &mut Callbacks::none()).unwrap(), d.fit(&x, &y, &s, None, &mut Callbacks::none()).unwrap());
 }
