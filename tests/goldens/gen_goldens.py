@@ -536,6 +536,135 @@ for tag, shape in [("2d", (3, 5)), ("3d", (2, 3, 8)), ("single_row", (1, 4)), ("
          (lambda d: lambda x, w, b: F.layer_norm(x, (d,), w, b, eps=1e-5))(d))
 
 # ---------------------------------------------------------------------------
+# torch.nn.functional options (webgrad_core::functional, wg.F), strided_slice, 1-D matmul
+
+for tag, a, b in [("1d_1d", (5,), (5,)), ("1d_2d", (4,), (4, 3)), ("2d_1d", (3, 4), (4,)),
+                  ("1d_3d", (4,), (2, 4, 3)), ("3d_1d", (2, 3, 4), (4,))]:
+    case(f"matmul_{tag}", "matmul", {}, [f32(normal(a)), f32(normal(b))], torch.matmul)
+
+case("layer_norm_2axes", "layer_norm", {"eps": 1e-5, "normalized_shape": [3, 4]},
+     [f32(normal((2, 3, 4))), f32(normal((3, 4), 0.5) + 1.0), f32(normal((3, 4), 0.5))],
+     lambda x, w, b: F.layer_norm(x, (3, 4), w, b, eps=1e-5))
+case("layer_norm_no_affine", "layer_norm", {"eps": 1e-3, "normalized_shape": [6]},
+     [f32(normal((4, 6)))], lambda x: F.layer_norm(x, (6,), eps=1e-3))
+
+
+def ce_case(name, logits, target, weight=None, label_smoothing=0.0, reduction="mean"):
+    args = {"label_smoothing": label_smoothing, "reduction": reduction, "weighted": weight is not None}
+    inputs = [f32(logits), target] + ([f32(weight, False)] if weight is not None else [])
+
+    def fn(x, t, *w):
+        if t.dtype == torch.float64:
+            t = t.detach()
+        return F.cross_entropy(x, t, weight=w[0] if w else None, label_smoothing=label_smoothing, reduction=reduction)
+    case(name, "cross_entropy", args, inputs, fn)
+
+
+def probs(shape, axis=-1):
+    p = np.exp(normal(shape))
+    return (p / p.sum(axis=axis, keepdims=True)).astype(np.float32)
+
+
+ce_case("cross_entropy_weighted_smoothed", normal((5, 4)), i32(ints((5,), 0, 4)),
+        weight=uniform((4,), 0.2, 2.0), label_smoothing=0.1)
+ce_case("cross_entropy_none", normal((4, 3), 2.0), i32(ints((4,), 0, 3)), reduction="none")
+ce_case("cross_entropy_sum_smoothed", normal((3, 5)), i32(ints((3,), 0, 5)), label_smoothing=0.2, reduction="sum")
+ce_case("cross_entropy_unbatched", normal((6,)), i32(np.array(2)))
+ce_case("cross_entropy_spatial", normal((2, 3, 4)), i32(ints((2, 4), 0, 3)), weight=uniform((3,), 0.5, 1.5))
+ce_case("cross_entropy_probs", normal((4, 3)), f32(probs((4, 3)), False), label_smoothing=0.1)
+ce_case("cross_entropy_probs_weighted_sum", normal((3, 4)), f32(probs((3, 4)), False),
+        weight=uniform((4,), 0.2, 2.0), reduction="sum")
+ce_case("cross_entropy_probs_spatial", normal((2, 3, 2)), f32(probs((2, 3, 2), axis=1), False), reduction="none")
+
+for tag, shape, red, pw in [("pos_weight", (4, 3), "mean", True), ("none", (5,), "none", False),
+                           ("pos_weight_sum", (2, 3), "sum", True)]:
+    inputs = [f32(normal(shape, 2.0)), f32(uniform(shape, 0, 1), False)]
+    if pw:
+        inputs.append(f32(uniform((shape[-1],), 0.5, 3.0), False))
+    case(f"binary_cross_entropy_with_logits_{tag}", "binary_cross_entropy_with_logits",
+         {"reduction": red, "pos_weight": pw}, inputs,
+         (lambda red: lambda x, t, *p: F.binary_cross_entropy_with_logits(x, t, pos_weight=p[0] if p else None, reduction=red))(red))
+
+for red in ["none", "sum"]:
+    case(f"mse_loss_{red}", "mse_loss", {"reduction": red}, [f32(normal((3, 4))), f32(normal((3, 4)))],
+         (lambda red: lambda a, b: F.mse_loss(a, b, reduction=red))(red))
+for red in ["mean", "none", "sum"]:
+    case(f"l1_loss_{red}", "l1_loss", {"reduction": red}, [f32(normal((3, 4))), f32(normal((3, 4)))],
+         (lambda red: lambda a, b: F.l1_loss(a, b, reduction=red))(red))
+for tag, delta, red in [("mean", 1.0, "mean"), ("delta_half_none", 0.5, "none"), ("delta2_sum", 2.0, "sum")]:
+    case(f"huber_loss_{tag}", "huber_loss", {"delta": delta, "reduction": red},
+         [f32(normal((4, 5), 1.5)), f32(normal((4, 5), 1.5))],
+         (lambda delta, red: lambda a, b: F.huber_loss(a, b, delta=delta, reduction=red))(delta, red))
+
+
+def sdpa_case(name, qs, ks, vs, is_causal=False, mask=None):
+    inputs = [f32(normal(qs)), f32(normal(ks)), f32(normal(vs))]
+    kind = "none"
+    if mask is not None:
+        kind = "bool" if mask.dtype == np.int32 else "float"
+        inputs.append(i32(mask) if kind == "bool" else f32(mask, False))
+
+    def fn(q, k, v, *m):
+        am = None
+        if m:
+            am = m[0].bool() if kind == "bool" else m[0].detach()
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=am, is_causal=is_causal)
+    case(name, "scaled_dot_product_attention", {"is_causal": is_causal, "mask": kind}, inputs, fn)
+
+
+sdpa_case("sdpa_basic", (2, 3, 4), (2, 5, 4), (2, 5, 3))
+sdpa_case("sdpa_causal_heads", (1, 2, 4, 4), (1, 2, 4, 4), (1, 2, 4, 4), is_causal=True)
+bool_mask = ints((3, 5), 0, 2)
+bool_mask[:, 0] = 1  # every query keeps at least one key
+sdpa_case("sdpa_bool_mask", (2, 3, 4), (2, 5, 4), (2, 5, 2), mask=bool_mask)
+sdpa_case("sdpa_float_mask", (2, 2, 3), (2, 4, 3), (2, 4, 3), mask=normal((2, 2, 4)))
+
+case("embedding_2d_indices", "embedding", {}, [i32(ints((2, 3), 0, 5)), f32(normal((5, 4)))],
+     lambda i, w: F.embedding(i, w))
+case("embedding_1d_repeats", "embedding", {}, [i32(np.array([3, 0, 3, 1])), f32(normal((4, 2)))],
+     lambda i, w: F.embedding(i, w))
+case("one_hot_inferred", "one_hot", {"num_classes": -1}, [i32(np.array([[0, 3], [2, 1]]))],
+     lambda i: F.one_hot(i, -1).double())
+
+
+def tf_strided_indices(dim, b, e, st, bmask, emask):
+    """TF's strided_slice range on one axis (begin/end clamped, negative from the end)."""
+    def res(v, masked, is_begin):
+        if v is None or masked:
+            return (0 if is_begin else dim) if st > 0 else (dim - 1 if is_begin else -1)
+        v = v + dim if v < 0 else v
+        return min(max(v, 0), dim) if st > 0 else min(max(v, -1), dim - 1)
+    lo, hi = res(b, bmask, True), res(e, emask, False)
+    return list(range(lo, hi, st))
+
+
+def strided_case(name, shape, begin, end, strides, begin_mask=0, end_mask=0, shrink=0):
+    def fn(x):
+        out = x
+        keep = []
+        for ax in range(len(shape)):
+            get = lambda l: l[ax] if ax < len(l) else None
+            st = get(strides) or 1
+            if shrink >> ax & 1:
+                b = get(begin) or 0
+                out = out.narrow(ax, b + shape[ax] if b < 0 else b, 1)
+                continue
+            idx = tf_strided_indices(shape[ax], get(begin), get(end), st, begin_mask >> ax & 1, end_mask >> ax & 1)
+            out = out.index_select(ax, torch.tensor(idx, dtype=torch.int64))
+            keep.append(len(idx))
+        return out.reshape(keep)
+    case(name, "strided_slice", {"begin": begin, "end": end, "strides": strides, "begin_mask": begin_mask,
+                                 "end_mask": end_mask, "shrink_axis_mask": shrink}, [f32(normal(shape))], fn)
+
+
+strided_case("strided_slice_step2", (5, 6), [0, 1], [5, 6], [2, 2])
+strided_case("strided_slice_negative_clamped", (4, 5), [-3, 1], [100, -1], [1, 3])
+strided_case("strided_slice_partial_spec", (3, 4, 2), [1], [3], [1])
+strided_case("strided_slice_masks_shrink", (4, 5, 3), [2, 9, 1], [0, 2, 0], [1, 1, 1], begin_mask=2, end_mask=4, shrink=1)
+strided_case("strided_slice_reverse", (6, 3), [-1, 0], [0, 3], [-2, 1], end_mask=1)
+strided_case("strided_slice_empty", (4, 3), [3, 0], [1, 3], [1, 1])
+
+# ---------------------------------------------------------------------------
 
 os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
 text = json.dumps(CASES, separators=(",", ":"))

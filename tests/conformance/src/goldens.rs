@@ -7,6 +7,7 @@
 //! loss is `sum(output * w)`; every input with `grad: true` must then hold `d loss / d input`.
 use serde::Deserialize;
 use serde_json::Value;
+use webgrad_core::functional::{self as F, Reduction};
 use webgrad_core::{DType, Device, Tensor};
 
 /// The fixture, embedded at compile time (works in the browser too).
@@ -61,11 +62,12 @@ pub fn load_cases() -> Result<Vec<GoldenCase>, String> {
 ///   terms' magnitude, and results near 0 by cancellation need the absolute part: 2e-5 / 2e-5.
 /// - matmul and conv2d: dot products up to length 65 (fixture's largest K), accumulated in any
 ///   order, with or without FMA: 3e-5 / 3e-5.
-/// - composite losses and layer_norm: a chain of the above (logsumexp, mean, var, sqrt): 3e-5 / 3e-5.
+/// - composite losses, layer_norm and scaled_dot_product_attention (webgrad_core::functional):
+///   a chain of the above (logsumexp, mean, var, sqrt): 3e-5 / 3e-5.
 pub fn tolerance(op: &str) -> (f64, f64) {
     match op {
         "reshape" | "transpose" | "permute" | "broadcast_to" | "narrow" | "concat" | "stack"
-        | "index_select" | "one_hot" | "argmax" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "where"
+        | "index_select" | "one_hot" | "argmax" | "strided_slice" | "embedding" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "where"
         | "maximum" | "minimum" | "max" | "min" | "max_pool2d" | "relu" | "abs" | "neg" | "clamp" => {
             (1e-6, 1e-6)
         }
@@ -335,6 +337,10 @@ fn arg_axes(args: &Value, key: &str) -> Result<Option<Vec<isize>>, String> {
         .map(Some)
 }
 
+fn reduction(args: &Value) -> Result<Reduction, String> {
+    Reduction::parse("goldens", args.get("reduction").and_then(Value::as_str).unwrap_or("mean")).map_err(e2s)
+}
+
 // ---- dispatch -----------------------------------------------------------------------------
 
 fn apply(op: &str, args: &Value, x: &[Tensor]) -> Result<Tensor, String> {
@@ -413,7 +419,7 @@ fn apply(op: &str, args: &Value, x: &[Tensor]) -> Result<Tensor, String> {
             need(2)?;
             a.index_select(arg_isize(args, "axis")?, &x[1])
         }
-        "one_hot" => a.one_hot(arg_usize(args, "num_classes")?),
+        "one_hot" => F::one_hot(a, usize::try_from(arg_isize(args, "num_classes")?).ok()),
         "softmax" => a.softmax(arg_isize(args, "axis")?),
         "log_softmax" => a.log_softmax(arg_isize(args, "axis")?),
         "clamp" => a.clamp(arg_f32(args, "min")?, arg_f32(args, "max")?),
@@ -423,56 +429,64 @@ fn apply(op: &str, args: &Value, x: &[Tensor]) -> Result<Tensor, String> {
         }
         "max_pool2d" => a.max_pool2d(arg_pair(args, "kernel")?, arg_pair(args, "stride")?, arg_pair(args, "padding")?),
         "avg_pool2d" => a.avg_pool2d(arg_pair(args, "kernel")?, arg_pair(args, "stride")?, arg_pair(args, "padding")?),
+        // torch.nn.functional, through the shipped functions (webgrad_core::functional = wg.F).
         "cross_entropy" => {
             need(2)?;
-            losses::cross_entropy(a, &x[1])
+            let w = if arg_bool(args, "weighted") { need(3)?; Some(&x[2]) } else { None };
+            let s = args.get("label_smoothing").and_then(Value::as_f64).unwrap_or(0.0) as f32;
+            F::cross_entropy(a, &x[1], w, s, reduction(args)?)
         }
         "mse_loss" => {
             need(2)?;
-            losses::mse_loss(a, &x[1])
+            F::mse_loss(a, &x[1], reduction(args)?)
+        }
+        "l1_loss" => {
+            need(2)?;
+            F::l1_loss(a, &x[1], reduction(args)?)
+        }
+        "huber_loss" => {
+            need(2)?;
+            F::huber_loss(a, &x[1], arg_f32(args, "delta")?, reduction(args)?)
         }
         "binary_cross_entropy_with_logits" => {
             need(2)?;
-            losses::bce_with_logits(a, &x[1])
+            let pw = if arg_bool(args, "pos_weight") { need(3)?; Some(&x[2]) } else { None };
+            F::binary_cross_entropy_with_logits(a, &x[1], pw, reduction(args)?)
         }
         "layer_norm" => {
+            let shape = match args.get("normalized_shape") {
+                Some(_) => arg_usizes(args, "normalized_shape")?,
+                None => vec![a.shape().last().copied().unwrap_or(0)],
+            };
+            F::layer_norm(a, &shape, x.get(1), x.get(2), arg_f32(args, "eps")?)
+        }
+        "scaled_dot_product_attention" => {
             need(3)?;
-            losses::layer_norm(a, &x[1], &x[2], arg_f32(args, "eps")?)
+            let mask = match args.get("mask").and_then(Value::as_str) {
+                Some("bool") | Some("float") => {
+                    need(4)?;
+                    Some(&x[3])
+                }
+                _ => None,
+            };
+            F::scaled_dot_product_attention(a, &x[1], &x[2], mask, arg_bool(args, "is_causal"))
+        }
+        "embedding" => {
+            need(2)?;
+            F::embedding(a, &x[1])
+        }
+        "strided_slice" => {
+            let v = |k: &str| -> Result<Vec<isize>, String> {
+                arg(args, k)?.as_array().ok_or_else(|| format!("arg {k:?} is not a list"))?.iter()
+                    .map(|v| v.as_i64().map(|v| v as isize).ok_or_else(|| format!("arg {k:?} holds a non-integer")))
+                    .collect()
+            };
+            let m = |k: &str| args.get(k).and_then(Value::as_u64).unwrap_or(0) as u32;
+            a.strided_slice(&v("begin")?, &v("end")?, &v("strides")?, m("begin_mask"), m("end_mask"), m("shrink_axis_mask"))
         }
         other => return Err(format!("op {other:?} is not known to the goldens harness")),
     };
     let out = r.map_err(e2s)?;
     // argmax and friends may return i32; the fixture stores indices as floats.
     Ok(if out.dtype() == DType::I32 { out.cast(DType::F32).map_err(e2s)? } else { out })
-}
-
-/// Losses and layer norm, composed here from core primitives until the engine exposes its own
-/// (crates/nn); they check the primitives' forward and backward end to end either way.
-mod losses {
-    use webgrad_core::{Result, Tensor};
-
-    /// Mean over the batch of -log softmax(logits)[target]; logits [N,C], i32 targets [N].
-    pub fn cross_entropy(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
-        let c = logits.shape()[logits.rank() - 1];
-        let picked = logits.log_softmax(-1)?.mul(&targets.one_hot(c)?)?.sum(-1isize, false)?;
-        picked.mean(webgrad_core::Axes::All, false)?.neg()
-    }
-
-    pub fn mse_loss(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-        pred.sub(target)?.square()?.mean(webgrad_core::Axes::All, false)
-    }
-
-    /// mean(max(x,0) - x·t + log(1 + exp(-|x|))), the stable form.
-    pub fn bce_with_logits(x: &Tensor, t: &Tensor) -> Result<Tensor> {
-        let soft = x.abs()?.neg()?.exp()?.add_scalar(1.0)?.log()?;
-        x.relu()?.sub(&x.mul(t)?)?.add(&soft)?.mean(webgrad_core::Axes::All, false)
-    }
-
-    /// (x - mean) / sqrt(var + eps) · w + b over the last dim (population variance).
-    pub fn layer_norm(x: &Tensor, w: &Tensor, b: &Tensor, eps: f32) -> Result<Tensor> {
-        let mu = x.mean(-1isize, true)?;
-        let centered = x.sub(&mu)?;
-        let var = centered.square()?.mean(-1isize, true)?;
-        centered.div(&var.add_scalar(eps)?.sqrt()?)?.mul(w)?.add(b)
-    }
 }

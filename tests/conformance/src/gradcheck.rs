@@ -5,6 +5,7 @@
 //! Central differences in f32 with step h: truncation error ~h²·f''' and rounding error
 //! ~eps·|f|/h. With h = 1e-2 and losses of order 1 both are ~1e-4, so an analytic gradient g
 //! passes when |g - fd| ≤ 2e-3 + 2e-2·|fd|.
+use webgrad_core::functional::{self as F, Reduction};
 use webgrad_core::{Device, Result, Rng, Tensor};
 
 const STEP: f32 = 1e-2;
@@ -104,6 +105,64 @@ pub fn cases() -> Vec<GradCase> {
                 let c = Tensor::concat(&[t[0].clone(), t[1].exp()?], 1)?;
                 let p = c.permute(&[1, 0])?.contiguous()?;
                 p.var(0, false, 1)?.sqrt()?.sum_all()
+            },
+        },
+        // torch.nn.functional composites (webgrad_core::functional), as shipped to JS.
+        GradCase {
+            name: "f_layer_norm_2axes",
+            shapes: vec![vec![2, 3, 4], vec![3, 4], vec![3, 4], vec![2, 3, 4]],
+            graph: |t| F::layer_norm(&t[0], &[3, 4], Some(&t[1]), Some(&t[2]), 1e-5)?.mul(&t[3])?.sum_all(),
+        },
+        GradCase {
+            name: "f_cross_entropy_weighted_smoothed_spatial",
+            shapes: vec![vec![2, 3, 2]],
+            graph: |t| {
+                let dev = t[0].device();
+                let y = Tensor::from_i32(vec![0, 2, 1, 1], &[2, 2], dev)?;
+                let w = Tensor::from_vec(vec![0.5, 1.0, 2.0], &[3], dev)?;
+                F::cross_entropy(&t[0], &y, Some(&w), 0.1, Reduction::Mean)
+            },
+        },
+        GradCase {
+            name: "f_cross_entropy_probs_bce_pos_weight",
+            shapes: vec![vec![3, 4], vec![3, 4]],
+            graph: |t| {
+                let dev = t[0].device();
+                let p = Tensor::from_vec((0..12).map(|i| ((i * 7) % 5) as f32).collect(), &[3, 4], dev)?.softmax(-1)?;
+                let ce = F::cross_entropy(&t[0], &p, None, 0.2, Reduction::Sum)?;
+                let pw = Tensor::from_vec(vec![0.5, 1.0, 2.0, 3.0], &[4], dev)?;
+                let bce = F::binary_cross_entropy_with_logits(&t[1], &p, Some(&pw), Reduction::Mean)?;
+                ce.add(&bce)
+            },
+        },
+        GradCase {
+            name: "f_huber_l1_mse",
+            shapes: vec![vec![3, 5], vec![3, 5]],
+            graph: |t| {
+                let h = F::huber_loss(&t[0], &t[1], 0.7, Reduction::Sum)?;
+                h.add(&F::l1_loss(&t[0].mul_scalar(2.0)?, &t[1], Reduction::Mean)?)?.add(&F::mse_loss(&t[0], &t[1], Reduction::Mean)?)
+            },
+        },
+        GradCase {
+            name: "f_sdpa_causal_and_masked",
+            shapes: vec![vec![2, 4, 3], vec![2, 4, 3], vec![2, 4, 2], vec![2, 4, 2]],
+            graph: |t| {
+                let dev = t[0].device();
+                let causal = F::scaled_dot_product_attention(&t[0], &t[1], &t[2], None, true)?;
+                let keep = Tensor::from_i32((0..16).map(|i| i32::from(i % 4 == 0 || i % 3 == 1)).collect(), &[4, 4], dev)?;
+                let masked = F::scaled_dot_product_attention(&t[0], &t[1], &t[2], Some(&keep), false)?;
+                causal.add(&masked)?.mul(&t[3])?.sum_all()
+            },
+        },
+        GradCase {
+            name: "f_embedding_strided_slice_matmul_1d",
+            shapes: vec![vec![5, 4], vec![4]],
+            graph: |t| {
+                let idx = Tensor::from_i32(vec![4, 0, 4, 2, 1, 3], &[2, 3], t[0].device())?;
+                let e = F::embedding(&idx, &t[0])?; // [2, 3, 4]
+                let s = e.strided_slice(&[0, -1, 3], &[2, 0, 0], &[1, -2, -2], 0, 0, 0)?; // [2, 2, 2]
+                let v = t[1].strided_slice(&[1], &[4], &[2], 0, 0, 0)?; // [2]
+                s.matmul(&v)?.tanh()?.sum_all()?.add(&t[1].matmul(&t[1])?)
             },
         },
     ]
