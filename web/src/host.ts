@@ -475,6 +475,56 @@ export function hostHandlers(): Record<string, Handler> {
       });
     },
 
+    async 'model.layerOutputs'(a: { id: number; x: WireArray }, ctx: CallContext): Promise<WireArray[]> {
+      return retryOnCpu(async () => {
+        const s = new Scope();
+        try {
+          const outs = entry(a.id).model.layerOutputs(s.keep(upload(a.x)));
+          for (const t of outs) s.keep(t);
+          const res: WireArray[] = [];
+          for (const t of outs) res.push(await download(t));
+          ctx.transfer(...buffersOf(...res));
+          return res;
+        } finally {
+          s.free();
+        }
+      });
+    },
+
+    async 'model.getParameter'(a: { id: number; name: string }, ctx: CallContext): Promise<WireArray> {
+      return retryOnCpu(async () => {
+        const t = entry(a.id).model.parameter(a.name);
+        try {
+          const out = await download(t);
+          ctx.transfer(...buffersOf(out));
+          return out;
+        } finally {
+          t.free();
+        }
+      });
+    },
+
+    async 'model.setParameter'(a: { id: number; name: string; value: WireArray }): Promise<void> {
+      const e = entry(a.id);
+      await retryOnCpu(async () => {
+        const t = upload(a.value);
+        try {
+          e.model.setParameter(a.name, t);
+        } finally {
+          t.free();
+        }
+        await snapshot(e, 0);
+      });
+    },
+
+    'model.setOptimizer'(a: { id: number; optimizer: object }): void {
+      entry(a.id).model.setOptimizer(a.optimizer);
+    },
+
+    'model.setRegularization'(a: { id: number; l1: number; l2: number }): void {
+      entry(a.id).model.setRegularization(a.l1, a.l2);
+    },
+
     /** Testing hook: destroy the WebGPU device as a driver reset would. */
     'debug.simulateDeviceLoss'(): void {
       engine().simulateWebgpuLoss();

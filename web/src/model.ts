@@ -3,7 +3,7 @@
 import type { FitArgs, FitEvent, LayerSummary, Logs, ModelInfo } from './host.js';
 import { CancelledError } from './rpc.js';
 import { noteDeviceChange, runtimeNow } from './runtime.js';
-import { modelSpec, type CompileOptions, type Layer, type ModelSpec } from './spec.js';
+import { modelSpec, type CompileOptions, type Layer, type ModelSpec, type OptimizerSpec } from './spec.js';
 import { Tensor, tensor, type DType, type TensorLike } from './tensor.js';
 import { buffersOf, type WireArray } from './wire.js';
 
@@ -263,6 +263,43 @@ export class Sequential {
   async setLearningRate(lr: number): Promise<void> {
     const id = (await this.build()).id;
     await runtimeNow().client.call('model.setLearningRate', { id, lr });
+  }
+
+  /** Every layer's output for `x` (evaluation mode, no gradients), one tensor per layer in the
+   *  model's layer order: what a network diagram draws for each neuron. */
+  async layerOutputs(x: Data): Promise<Tensor[]> {
+    const xw = this.inputWire(x);
+    const id = await this.ensureBuilt(xw);
+    const outs = await runtimeNow().client.call<WireArray[]>('model.layerOutputs', { id, x: xw }, { transfer: buffersOf(xw) });
+    return outs.map((o) => tensor(o.data, o.shape));
+  }
+
+  /** One parameter or buffer by name (`<layer>.<param>`, as `getWeights` names them). */
+  async getParameter(name: string): Promise<Tensor> {
+    const id = (await this.build()).id;
+    const w = await runtimeNow().client.call<WireArray>('model.getParameter', { id, name });
+    return tensor(w.data, w.shape);
+  }
+
+  /** Replace one parameter or buffer by name (same shape); the optimizer state is kept. */
+  async setParameter(name: string, value: TensorLike): Promise<void> {
+    const id = (await this.build()).id;
+    const t = value instanceof Tensor ? value : tensor(value);
+    const w = { data: t.dataSync(), shape: t.shape } as WireArray;
+    await runtimeNow().client.call('model.setParameter', { id, name, value: w }, { transfer: buffersOf(w) });
+  }
+
+  /** Switch the optimizer mid-run, keeping the weights (the same kind keeps its state). */
+  async setOptimizer(optimizer: OptimizerSpec): Promise<void> {
+    const id = (await this.build()).id;
+    await runtimeNow().client.call('model.setOptimizer', { id, optimizer });
+    if (this.compiled) this.compiled = { ...this.compiled, optimizer };
+  }
+
+  /** Change the L1 / L2 penalties on the weights mid-run (0 turns one off). */
+  async setRegularization(r: { l1?: number; l2?: number }): Promise<void> {
+    const id = (await this.build()).id;
+    await runtimeNow().client.call('model.setRegularization', { id, l1: r.l1 ?? 0, l2: r.l2 ?? 0 });
   }
 
   /** Free the model in the engine now (optional: it is freed when this object is collected). */

@@ -1,8 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import {
   defaultState, fromHash, MAX_LAYERS, MAX_NEURONS, normalize, outputUnits, toHash, type State,
-} from '../../src/state';
-import { generate, makeSplit } from '../../src/data';
+} from '../../src/workbenches/playground/state';
+import { generate, makeSplit } from '../../src/workbenches/playground/data';
+
+describe('TensorFlow Playground links', () => {
+  const TF = '#activation=relu&batchSize=20&dataset=spiral&regDataset=reg-plane&learningRate=0.01&regularizationRate=0.003&noise=15&networkShape=6,3,2&seed=0.12345&showTestData=true&discretize=true&percTrainData=70&x=true&y=true&xTimesY=true&xSquared=false&ySquared=false&cosX=false&sinX=true&cosY=false&sinY=false&collectStats=false&problem=classification&initZero=false&hideText=false&regularization=L2';
+
+  it('open as the same experiment', () => {
+    const p = fromHash(TF);
+    expect(p.problems).toEqual([]);
+    expect(p.state).toMatchObject({
+      problem: 'classification', dataset: 'spiral', activation: 'relu', batch: 20, learningRate: 0.01,
+      regularization: 'L2', regRate: 0.003, noise: 15, hidden: [6, 3, 2], showTestData: true,
+      discretize: true, ratio: 70, features: ['x1', 'x2', 'x1x2', 'sinx1'],
+    });
+    expect(p.state.seed).toBe(fromHash(TF).state.seed);
+    expect(p.state.seed).not.toBe(fromHash(TF.replace('0.12345', '0.5')).state.seed);
+  });
+
+  it('read regDataset for regression, and no hidden layers', () => {
+    const p = fromHash('#problem=regression&dataset=circle&regDataset=reg-gauss&networkShape=&x=true&y=false');
+    expect(p.problems).toEqual([]);
+    expect(p.state).toMatchObject({ problem: 'regression', dataset: 'multigauss', hidden: [], features: ['x1'] });
+  });
+
+  it('say what has no counterpart here', () => {
+    const p = fromHash('#learningRate=0.03&cosX=true&initZero=true');
+    expect(p.problems.join(' ')).toMatch(/cosX/);
+    expect(p.problems.join(' ')).toMatch(/initZero/);
+  });
+});
+
+describe('routes', () => {
+  it('old links and route links parse alike', () => {
+    const a = fromHash('#dataset=xor&hidden=3');
+    const b = fromHash('#/playground?dataset=xor&hidden=3');
+    expect(a.problems).toEqual([]);
+    expect(b).toEqual(a);
+    expect(fromHash('#/playground').state).toEqual(defaultState());
+  });
+});
 
 describe('URL hash', () => {
   it('round-trips the default state', () => {
@@ -28,7 +66,7 @@ describe('URL hash', () => {
 
   it('is readable', () => {
     const h = toHash({ ...defaultState(), dataset: 'spiral', hidden: [8, 8], seed: 7 });
-    expect(h).toMatch(/^#problem=classification&dataset=spiral&/);
+    expect(h).toMatch(/^#\/playground\?problem=classification&dataset=spiral&/);
     expect(h).toContain('&hidden=8,8&');
     expect(h).toContain('&seed=7&');
   });

@@ -1,8 +1,10 @@
 // Autosave to IndexedDB (state, epoch, loss history, weights) so that a reload restores the
 // experiment, and model files (safetensors with the spec in its metadata) to take away.
 
-import type { Tensors } from './engine';
 import type { LossHistory } from './views/lossChart';
+
+/** Named f32 tensors (a model's weights), as the save/load views move them. */
+export type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
 
 export interface Saved {
   hash: string;

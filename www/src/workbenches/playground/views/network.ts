@@ -3,7 +3,7 @@
 // weight by width and colour. Hover a node to enlarge it, hover a link or bias to read it, click
 // one to edit it.
 
-import { css, diverging } from '../colors';
+import { css, diverging } from '../../../shared/colors';
 import {
   ACTIVATIONS, FEATURES, MAX_LAYERS, MAX_NEURONS, type Activation, type FeatureId,
   type State,
@@ -94,8 +94,10 @@ export class NetworkView {
   private relayout() {
     const s = this.state;
     if (!s) return;
-    const width = this.el.clientWidth || 600;
     const columns = [FEATURES.length, ...s.hidden, this.outputs];
+    // Room for every column's header; a narrow screen scrolls the diagram sideways instead.
+    this.el.style.minWidth = `${LABEL_W + columns.length * 96}px`;
+    const width = this.el.clientWidth || 600;
     const maxNodes = Math.max(...columns);
     this.size = maxNodes > 16 ? 20 : maxNodes > 10 ? 26 : 36;
     const gap = this.size > 30 ? 12 : 8;

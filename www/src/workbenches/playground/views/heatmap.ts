@@ -1,7 +1,7 @@
 // Heatmaps: a small canvas (one pixel per grid cell) scaled up by CSS, plus the big output view
 // with data points, axes and a colour legend.
 
-import { categorical, CLASS_COLORS, css, diverging, type RGB } from '../colors';
+import { categorical, CLASS_COLORS, css, diverging, type RGB } from '../../../shared/colors';
 import { DOMAIN, type Point } from '../data';
 
 /** Grid values of one unit: `values` is [cells × units] row-major; unit `u` is painted. */

@@ -1,7 +1,8 @@
 // Accuracy and a confusion matrix on the test set (classification only).
 
 import { CLASS_COLORS, css } from '../colors';
-import type { Point } from '../data';
+/** A labelled point (class index in `label`). */
+type Point = { label: number };
 
 /** Predicted class of row `i` from model outputs ([rows × units]; 1 unit = tanh in [-1, 1]). */
 export function predictedClass(out: Float32Array, units: number, i: number): number {

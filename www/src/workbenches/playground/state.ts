@@ -4,12 +4,15 @@
 // version — parses to a usable state plus a list of what was ignored (shown to the user as a note).
 // The hash is human-readable: `#dataset=spiral&hidden=8,8&activation=tanh&seed=123`.
 
+import { parseRoute, routeHash } from '../../shared/router';
+
 export type Problem = 'classification' | 'regression';
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 export type Regularization = 'none' | 'L1' | 'L2';
 export type Optimizer = 'sgd' | 'momentum' | 'adam';
 export type Loss = 'mse' | 'xent';
-export type DevicePref = 'auto' | 'webgpu' | 'cpu';
+export type { DevicePref } from '../../shared/views/deviceView';
+import type { DevicePref } from '../../shared/views/deviceView';
 export type FeatureId = 'x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2';
 
 export interface DatasetInfo {
@@ -211,13 +214,81 @@ const KEYS: { [K in keyof State]: string } = {
   showTestData: 'showTest', discretize: 'discretize', device: 'device', hide: 'hide',
 };
 
+/** The playground's route (see `router.ts`): `#/playground?dataset=…&…`. */
+export const ROUTE = 'playground';
+
 export function toHash(s: State): string {
   const parts: string[] = [];
   for (const k of Object.keys(KEYS) as (keyof State)[]) {
     const codec = CODECS[k] as Codec<unknown>;
     parts.push(`${KEYS[k]}=${encodeURIComponent(codec.write(s[k])).replace(/%2C/g, ',')}`);
   }
-  return '#' + parts.join('&');
+  return routeHash(ROUTE, parts.join('&'));
+}
+
+// ---- TensorFlow Playground links ----------------------------------------------------------------
+// TF Playground writes every setting under its own names
+// (`#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&…&x=true&y=true`);
+// a link with any of its own keys is read as one and translated to ours, so it opens the same
+// experiment. Its seed is a string (`0.12345`); a non-integer seed is hashed to one of ours.
+
+const TF_ONLY = [
+  'learningRate', 'regularization', 'regularizationRate', 'regDataset', 'networkShape', 'batchSize',
+  'percTrainData', 'showTestData', 'x', 'y', 'xTimesY', 'xSquared', 'ySquared', 'sinX', 'sinY',
+  'cosX', 'cosY', 'collectStats', 'initZero', 'hideText', 'tutorial',
+];
+/** TF Playground key → ours (same value syntax). */
+const TF_KEYS: Record<string, string> = {
+  learningRate: 'lr', regularization: 'reg', regularizationRate: 'regRate', networkShape: 'hidden',
+  batchSize: 'batch', percTrainData: 'ratio', showTestData: 'showTest', activation: 'activation',
+  noise: 'noise', discretize: 'discretize', problem: 'problem',
+};
+const TF_FEATURES: Record<string, FeatureId> = {
+  x: 'x1', y: 'x2', xSquared: 'x1sq', ySquared: 'x2sq', xTimesY: 'x1x2', sinX: 'sinx1', sinY: 'sinx2',
+};
+const TF_REG_DATASETS: Record<string, string> = { 'reg-plane': 'plane', 'reg-gauss': 'multigauss' };
+/** Settings TF Playground writes that change nothing here. */
+const TF_IGNORED = ['collectStats', 'hideText', 'tutorial', 'dataset', 'regDataset', 'seed'];
+
+/** A seed string as one of ours: an integer stays, anything else (TF's `0.12345`) is hashed (FNV-1a). */
+export function seedFromString(s: string): number {
+  if (/^\d+$/.test(s) && Number(s) <= 2 ** 31 - 1) return Number(s);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h & 0x7fffffff;
+}
+
+/** Is this key/value list a TensorFlow Playground link? */
+export function isTfPlaygroundLink(pairs: [string, string][]): boolean {
+  return pairs.some(([k]) => TF_ONLY.includes(k));
+}
+
+/** Translates TF Playground's pairs to ours; what has no counterpart goes to `problems`. */
+export function fromTfPlayground(pairs: [string, string][], problems: string[]): [string, string][] {
+  const get = (k: string) => pairs.find(([key]) => key === k)?.[1];
+  const out: [string, string][] = [];
+  const features: FeatureId[] = [];
+  let anyFeature = false;
+  for (const [k, v] of pairs) {
+    if (k in TF_KEYS) out.push([TF_KEYS[k], v]);
+    else if (k in TF_FEATURES) {
+      anyFeature = true;
+      if (v === 'true') features.push(TF_FEATURES[k]);
+    } else if (k === 'cosX' || k === 'cosY') {
+      if (v === 'true') problems.push(`the feature “${k}” is not available here`);
+    } else if (k === 'initZero') {
+      if (v === 'true') problems.push('“initZero” is not available here');
+    } else if (TF_IGNORED.includes(k)) continue;
+    else out.push([k, v]); // one of ours (`opt=adam`), or unknown: said so by `fromHash`
+  }
+  if (anyFeature) out.push(['features', features.join(',')]);
+  const regression = get('problem') === 'regression';
+  const dataset = regression ? TF_REG_DATASETS[get('regDataset') ?? 'reg-plane'] : get('dataset');
+  if (regression && !dataset) problems.push(`“regDataset=${get('regDataset')}” is out of range`);
+  else if (dataset !== undefined) out.push(['dataset', dataset]);
+  const seed = get('seed');
+  if (seed !== undefined && seed !== '') out.push(['seed', String(seedFromString(seed))]);
+  return out;
 }
 
 export interface Parsed {
@@ -229,21 +300,23 @@ export interface Parsed {
 export function fromHash(hash: string): Parsed {
   const state = defaultState();
   const problems: string[] = [];
-  const body = hash.replace(/^#/, '');
+  const body = parseRoute(hash).query;
   if (body.trim() === '') return { state, problems };
   const byKey = new Map<string, keyof State>();
   for (const k of Object.keys(KEYS) as (keyof State)[]) byKey.set(KEYS[k], k);
+  let pairs: [string, string][] = [];
   for (const pair of body.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = eq < 0 ? pair : pair.slice(0, eq);
-    let raw: string;
     try {
-      raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
+      pairs.push([key, eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1))]);
     } catch {
       problems.push(`“${key}” is not valid URL text`);
-      continue;
     }
+  }
+  if (isTfPlaygroundLink(pairs)) pairs = fromTfPlayground(pairs, problems);
+  for (const [key, raw] of pairs) {
     const field = byKey.get(key);
     if (!field) {
       problems.push(`unknown setting “${key}”`);

@@ -1,7 +1,15 @@
 // Device indicator and switch: what runs the kernels, live training speed and frame time.
 
-import type { DeviceInfo } from '../engine';
-import type { DevicePref } from '../state';
+/** Which device a workbench asks for ('auto' = WebGPU when there is one). */
+export type DevicePref = 'auto' | 'webgpu' | 'cpu';
+
+export interface DeviceInfo {
+  /** What runs the kernels now. */
+  active: 'webgpu' | 'cpu' | 'js';
+  /** Human-readable: adapter name or "wasm SIMD128". */
+  label: string;
+  webgpuAvailable: boolean;
+}
 
 export class DeviceView {
   readonly el: HTMLElement;

@@ -5,7 +5,11 @@
 // `webgradSpec(spec)` with webgrad's `Model`; this side only sends commands and receives
 // Float32Array snapshots.
 
+import type { Tensors } from '../../shared/persist';
+import type { DeviceInfo } from '../../shared/views/deviceView';
 import type { Activation, DevicePref, Loss, Optimizer, Regularization } from './state';
+
+export type { DeviceInfo, Tensors };
 
 export interface ModelSpec {
   inputs: number;
@@ -72,7 +76,6 @@ export function webgradSpec(s: ModelSpec): object {
   };
 }
 
-export type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
 
 export interface EngineModel {
   /** Change optimisation settings without losing the trained weights. */
@@ -87,13 +90,6 @@ export interface EngineModel {
   dispose(): void;
 }
 
-export interface DeviceInfo {
-  /** What runs the kernels now. */
-  active: 'webgpu' | 'cpu' | 'js';
-  /** Human-readable: adapter name or "wasm SIMD128". */
-  label: string;
-  webgpuAvailable: boolean;
-}
 
 let device: DeviceInfo = { active: 'cpu', label: 'starting…', webgpuAvailable: false };
 
