@@ -25,6 +25,7 @@ export { CancelledError } from './rpc.js';
 export type { WasmSource } from './engine.js';
 export type { WireArray } from './wire.js';
 export * as datasets from './data.js';
+import * as functional from './functional.js'; export { functional as F }; export const nn = { functional }; export type { Reduction } from './functional.js';
 export type { Dataset, Kind2d, Synthetic2dOptions } from './data.js';
 
 // The common layers and optimizers at the top level too: `sequential([dense({ units: 3 })])`.

@@ -162,7 +162,8 @@ export class Tensor {
   greaterEqual(o: TensorLike | number): Tensor {
     return this.bin(o, (a, b) => a.ge(b));
   }
-  /** Matrix product with broadcast batch dimensions: [..., M, K] @ [..., K, N]. */
+  /** Matrix product with broadcast batch dimensions: [..., M, K] @ [..., K, N]; a 1-D operand is a
+   *  row (left) or column (right) vector whose axis is removed, as in torch (1-D @ 1-D: the dot). */
   matmul(o: TensorLike): Tensor {
     return this.bin(o, (a, b) => a.matmul(b));
   }
@@ -217,6 +218,13 @@ export class Tensor {
   broadcastTo(shape: Shape): Tensor { return new Tensor(this.raw.broadcastTo(Uint32Array.from(checkShape(shape, 'broadcastTo')))); }
   /** Elements `start..start+length` along `axis`. */
   slice(axis: number, start: number, length: number): Tensor { return new Tensor(this.raw.narrow(axis, start, length)); }
+  /** TF.js's `stridedSlice`: per axis begin, begin+stride, … before end (missing entries: whole
+   *  axis; negative indices count from the end; out of range ones are clamped). Bit i of
+   *  `beginMask` / `endMask` ignores begin[i] / end[i]; of `shrinkAxisMask` takes element begin[i]
+   *  and drops the axis. */
+  stridedSlice(begin: readonly number[], end: readonly number[], strides: readonly number[] = [], beginMask = 0, endMask = 0, shrinkAxisMask = 0): Tensor {
+    return new Tensor(this.raw.stridedSlice(Int32Array.from(begin), Int32Array.from(end), Int32Array.from(strides), beginMask, endMask, shrinkAxisMask));
+  }
   expandDims(axis = 0): Tensor { return new Tensor(this.raw.unsqueeze(axis)); }
   /** Flatten the axes from `startAxis` (default 0: everything) into one. */
   flatten(startAxis = 0): Tensor {
