@@ -7,7 +7,6 @@ mod alloc;
 mod data;
 mod device;
 mod functional;
-mod fit;
 mod model;
 mod tensor;
 
