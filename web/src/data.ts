@@ -3,7 +3,8 @@ import { engine } from './engine.js';
 import { Tensor } from './tensor.js';
 
 export type Kind2d =
-  | 'circle' | 'xor' | 'gaussian' | 'spiral' | 'regress_plane' | 'regress_gaussian' | 'moons' | 'checkerboard' | 'spiral3';
+  | 'circle' | 'xor' | 'gaussian' | 'spiral' | 'regress_plane' | 'regress_gaussian' | 'moons' | 'checkerboard' | 'spiral3'
+  | 'checkerboard4';
 
 export interface Dataset {
   /** Features [n, ...featureShape] (float32). */
@@ -61,3 +62,8 @@ export const xor = (o?: Synthetic2dOptions) => synthetic2d('xor', o);
 export const gaussian = (o?: Synthetic2dOptions) => synthetic2d('gaussian', o);
 export const moons = (o?: Synthetic2dOptions) => synthetic2d('moons', o);
 export const spiral3 = (o?: Synthetic2dOptions) => synthetic2d('spiral3', o);
+export const checkerboard = (o?: Synthetic2dOptions) => synthetic2d('checkerboard', o);
+/** Four classes on a 4×4 board over [-6, 6]², as the playground draws it. */
+export const checkerboard4 = (o?: Synthetic2dOptions) => synthetic2d('checkerboard4', o);
+export const regressPlane = (o?: Synthetic2dOptions) => synthetic2d('regress_plane', o);
+export const regressGaussian = (o?: Synthetic2dOptions) => synthetic2d('regress_gaussian', o);

@@ -21,12 +21,15 @@ pub enum Kind2d {
     Moons,
     Checkerboard,
     Spiral3,
+    /// Four classes on a 4×4 board of 3-wide cells over [-6, 6]² (class = column parity + 2 × row
+    /// parity), as the webgrad playground draws it.
+    Checkerboard4,
 }
 
 impl Kind2d {
-    pub const ALL: [Kind2d; 9] = [
+    pub const ALL: [Kind2d; 10] = [
         Kind2d::Circle, Kind2d::Xor, Kind2d::Gaussian, Kind2d::Spiral, Kind2d::RegressPlane,
-        Kind2d::RegressGaussian, Kind2d::Moons, Kind2d::Checkerboard, Kind2d::Spiral3,
+        Kind2d::RegressGaussian, Kind2d::Moons, Kind2d::Checkerboard, Kind2d::Spiral3, Kind2d::Checkerboard4,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +42,7 @@ impl Kind2d {
             Kind2d::Moons => "moons",
             Kind2d::Checkerboard => "checkerboard",
             Kind2d::Spiral3 => "spiral3",
+            Kind2d::Checkerboard4 => "checkerboard4",
         }
     }
     pub fn from_name(name: &str) -> Result<Kind2d> {
@@ -58,6 +62,7 @@ impl Kind2d {
         match self {
             Kind2d::RegressPlane | Kind2d::RegressGaussian => 0,
             Kind2d::Spiral3 => 3,
+            Kind2d::Checkerboard4 => 4,
             _ => 2,
         }
     }
@@ -82,10 +87,11 @@ pub fn generate(kind: Kind2d, n: usize, noise: f32, seed: u64) -> Result<Dataset
         Kind2d::Moons => g.moons(n, noise),
         Kind2d::Checkerboard => g.checkerboard(n, noise),
         Kind2d::Spiral3 => g.spiral_classes(n, 3, noise),
+        Kind2d::Checkerboard4 => g.checkerboard4(n, noise),
     }
     let Gen { xs, ys, .. } = g;
-    let labels = if kind == Kind2d::Spiral3 {
-        Labels::Classes { labels: ys.iter().map(|&y| y as i32).collect(), num_classes: 3 }
+    let labels = if matches!(kind, Kind2d::Spiral3 | Kind2d::Checkerboard4) {
+        Labels::Classes { labels: ys.iter().map(|&y| y as i32).collect(), num_classes: kind.num_classes() }
     } else {
         Labels::Values { values: ys, width: 1 }
     };
@@ -247,6 +253,18 @@ impl Gen<'_> {
         }
     }
 
+    /// Uniform in [-5.8, 5.8]²; the class of the noisy position's cell (noise up to ±3·`noise`).
+    fn checkerboard4(&mut self, n: usize, noise: f32) {
+        let cell = |v: f32| ((v.clamp(-5.99, 5.99) + 6.0) / 3.0).floor() as i64;
+        for _ in 0..n {
+            let x = self.uniform(-5.8, 5.8);
+            let y = self.uniform(-5.8, 5.8);
+            let nx = self.uniform(-3.0, 3.0) * noise;
+            let ny = self.uniform(-3.0, 3.0) * noise;
+            self.push(x, y, ((cell(x + nx) % 2) + 2 * (cell(y + ny) % 2)) as f32);
+        }
+    }
+
     /// `k` spiral arms (class indices 0..k), each one turn long out to radius 5, with uniform noise
     /// of ±`noise`·5 on the angle-free coordinates (the same kind of noise as the 2-arm spiral).
     fn spiral_classes(&mut self, n: usize, k: usize, noise: f32) {
@@ -323,6 +341,20 @@ mod tests {
             let parity = (p[0] / 2.5).floor() as i64 + (p[1] / 2.5).floor() as i64;
             assert_eq!(l > 0.0, parity.rem_euclid(2) == 0);
         }
+    }
+
+    #[test]
+    fn checkerboard4_has_four_classes_by_cell() {
+        let d = generate(Kind2d::Checkerboard4, 400, 0.0, 2).unwrap();
+        let Labels::Classes { labels, num_classes } = &d.labels else { panic!("expected classes") };
+        assert_eq!(*num_classes, 4);
+        for (p, &l) in d.features.chunks(2).zip(labels) {
+            let cell = |v: f32| ((v + 6.0) / 3.0).floor() as i32;
+            assert_eq!(l, cell(p[0]) % 2 + 2 * (cell(p[1]) % 2));
+            assert!(p[0].abs() <= 5.8 && p[1].abs() <= 5.8);
+        }
+        assert!((0..4).all(|c| labels.contains(&c)));
+        assert_eq!(to_classes(&d).unwrap(), d);
     }
 
     #[test]

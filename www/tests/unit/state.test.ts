@@ -1,8 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as wg from 'webgrad';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultState, fromHash, MAX_LAYERS, MAX_NEURONS, normalize, outputUnits, toHash, type State,
 } from '../../src/workbenches/playground/state';
 import { generate, makeSplit } from '../../src/workbenches/playground/data';
+
+beforeAll(async () => {
+  const pkg = dirname(createRequire(import.meta.url).resolve('webgrad/package.json'));
+  await wg.init({ worker: false, wasm: readFileSync(join(pkg, 'pkg/webgrad_simd.wasm')), device: 'cpu' });
+});
 
 describe('TensorFlow Playground links', () => {
   const TF = '#activation=relu&batchSize=20&dataset=spiral&regDataset=reg-plane&learningRate=0.01&regularizationRate=0.003&noise=15&networkShape=6,3,2&seed=0.12345&showTestData=true&discretize=true&percTrainData=70&x=true&y=true&xTimesY=true&xSquared=false&ySquared=false&cosX=false&sinX=true&cosY=false&sinY=false&collectStats=false&problem=classification&initZero=false&hideText=false&regularization=L2';
@@ -142,4 +151,25 @@ describe('data sets', () => {
       }
     }
   });
+});
+
+describe('the playground’s points are webgrad’s', () => {
+  const pairs: [string, (o: wg.Synthetic2dOptions) => wg.Dataset][] = [
+    ['spiral', wg.datasets.spiral], ['circle', wg.datasets.circle], ['xor', wg.datasets.xor],
+    ['gauss', wg.datasets.gaussian], ['moons', wg.datasets.moons], ['spiral3', wg.datasets.spiral3],
+    ['checker', wg.datasets.checkerboard4], ['plane', wg.datasets.regressPlane], ['multigauss', wg.datasets.regressGaussian],
+  ];
+  for (const [id, make] of pairs) {
+    it(`${id}: wg.datasets gives exactly the points the playground shows for a seed`, () => {
+      for (const [n, noise, seed] of [[500, 0, 1], [250, 0.35, 123456]] as const) {
+        const d = make({ n, noise, seed });
+        const x = d.x.dataSync();
+        const y = d.y.dataSync();
+        const pts = generate(id, n, noise, seed);
+        expect(pts.length).toBe(n);
+        expect(Float32Array.from(pts.flatMap((p) => [p.x1, p.x2]))).toEqual(x);
+        expect(Float32Array.from(pts.map((p) => p.label))).toEqual(Float32Array.from(y));
+      }
+    });
+  }
 });

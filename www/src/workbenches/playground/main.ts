@@ -1,5 +1,6 @@
 // The 2-D playground workbench (route `#/playground`, the default): owns the state, the data and the model; views only draw and report clicks.
 
+import * as wg from 'webgrad';
 import { featureMatrix, gridPoints, makeSplit, type Point, type Split } from './data';
 import {
   buildModel, decodeSafetensors, deviceInfo, engineMemory, encodeSafetensors, initDevice, type EngineModel,
@@ -17,6 +18,10 @@ import { OutputHeatmap } from './views/heatmap';
 import { LossChart } from '../../shared/views/lossChart';
 import { confusion, MetricsView } from '../../shared/views/metrics';
 import { fmt, NetworkView } from './views/network';
+
+// The page's own engine (no worker, CPU): the data sets come from webgrad's generators. Training
+// runs in trainer.worker.ts.
+await wg.init({ worker: false, device: 'cpu' });
 
 const RES = 80; // grid cells per side for every heatmap
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector(sel) as T;
