@@ -2,6 +2,8 @@
 //! of their own). Names, argument order and semantics follow torch; options torch takes as
 //! keywords are plain trailing arguments here. The JS bindings (`wg.nn.functional`, `wg.F`) and
 //! `crates/nn`'s losses and layer norm call these, so each op exists once.
+// `!(x > 0.0)` on purpose: it also rejects NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 use crate::backend::DType;
 use crate::rng::Rng;
 use crate::tensor::Tensor;
