@@ -20,16 +20,14 @@ export interface Split {
   classes: number; // 1 for regression
 }
 
-/** mulberry32: small, fast, good enough for data and shuffles; same seed → same stream. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** `n` draws in [0, 1) from webgrad's seeded generator: same seed → same draws. */
+export function uniforms(n: number, seed: number): Float32Array {
+  const t = wg.randomUniform([n], { seed: seed >>> 0 });
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
 }
 
 /** The playground's data set ids → webgrad's generators (crates/data, `wg.datasets`). */
@@ -56,14 +54,13 @@ export function generate(id: string, n: number, noise: number, seed: number): Po
 
 /** The state's data set, shuffled with its seed and split into train and test. */
 export function makeSplit(s: State): Split {
-  const rand = rng(s.seed ^ 0x9e3779b9);
   const pts = generate(s.dataset, s.samples, s.noise / 100, s.seed);
-  for (let i = pts.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [pts[i], pts[j]] = [pts[j], pts[i]];
-  }
+  // A seeded shuffle: order the points by one uniform draw each.
+  const keys = uniforms(pts.length, s.seed ^ 0x9e3779b9);
+  const order = pts.map((_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
+  const shuffled = order.map((i) => pts[i]);
   const nTrain = Math.round((pts.length * s.ratio) / 100);
-  return { train: pts.slice(0, nTrain), test: pts.slice(nTrain), classes: datasetInfo(s.dataset).classes };
+  return { train: shuffled.slice(0, nTrain), test: shuffled.slice(nTrain), classes: datasetInfo(s.dataset).classes };
 }
 
 /** Feature matrix (row-major, rows × features) for points. */

@@ -7,7 +7,7 @@
 
 import * as wg from 'webgrad';
 import { Model as RawModel, gatherRows, wasmMemoryBytes, type Tensor as RawTensor } from 'webgrad/pkg/webgrad_wasm.js';
-import { rng } from './data';
+import { uniforms } from './data';
 import { webgradSpec, type ModelSpec, type Snapshot, type Tensors, type TrainSet } from './engine';
 
 interface Request { id: number; op: string; args: unknown[] }
@@ -91,12 +91,14 @@ class Mlp {
   train(batches: number, batchSize: number) {
     const n = this.x.shape[0];
     if (n === 0) return;
-    const rand = rng(this.stepSeed++);
     const bs = Math.min(batchSize, n);
+    // Rows drawn with replacement, from the engine's seeded generator.
+    const u = uniforms(batches * bs, this.stepSeed++);
     for (let k = 0; k < batches; k++) {
       const s = new Scope();
       try {
-        const idx = s.keep(wg.tensor(Int32Array.from({ length: bs }, () => Math.floor(rand() * n)), [bs], 'int32').raw);
+        const rows = Int32Array.from({ length: bs }, (_, i) => Math.min(n - 1, Math.floor(u[k * bs + i] * n)));
+        const idx = s.keep(wg.tensor(rows, [bs], 'int32').raw);
         const xb = s.keep(gatherRows(this.x, idx));
         const yb = s.keep(gatherRows(this.y, idx));
         s.keep(this.model.trainStep(xb, yb));
