@@ -51,6 +51,8 @@ export interface LayerSummary {
 export interface ModelInfo {
   id: number;
   summary: LayerSummary[];
+  /** Keras' `model.summary()` table as text. */
+  summaryTable: string;
   numParameters: number;
   outputShape: number[];
 }
@@ -65,22 +67,40 @@ export interface FitArgs {
   id: number;
   x: WireArray;
   y: WireArray;
-  epochs: number;
-  batchSize: number;
-  shuffle: boolean;
-  /** First epoch number (for calls that continue training). */
-  initialEpoch: number;
+  /** nn's `FitOptions` (snake_case), passed to the engine's `FitRun` as they are. */
+  options: EngineFitOptions;
   validation?: { x: WireArray; y: WireArray };
+  /** Which events wait for the page's answer: after each epoch (and before it), after each batch. */
+  ask: { epoch: boolean; batch: boolean };
+  /** The page has an AbortSignal: yield after every batch so an abort stops within one batch. */
+  cancellable: boolean;
+}
+export interface EngineFitOptions {
+  epochs: number;
+  batch_size: number;
+  shuffle: boolean;
+  validation_split: number;
   metrics: string[];
-  /** Send an event after every batch (with its loss), not only after every epoch. */
-  batchEvents: boolean;
-  seed: number;
+  callbacks: { type: string; [key: string]: unknown }[];
+  initial_epoch: number;
+  seed?: number;
+}
+/** The page's answer to an `ask` event. */
+export interface FitAnswer {
+  stop?: boolean;
 }
 export type FitEvent =
+  | { kind: 'epochBegin'; epoch: number; batches: number }
   | { kind: 'epoch'; epoch: number; logs: Logs }
-  | { kind: 'batch'; epoch: number; batch: number; loss: number }
+  | { kind: 'batch'; epoch: number; batch: number; batches: number; loss: number }
   /** Training moved to another device (the WebGPU device was lost); `name` is the new one's. */
   | { kind: 'warning'; message: string; device: 'cpu' | 'webgpu'; name: string };
+export interface FitResult {
+  epochs: number[];
+  history: Record<string, number[]>;
+  /** Why training ended before its last epoch: 'callback' (stopTraining) or 'early_stopping'. */
+  stoppedBy?: string;
+}
 
 interface Entry {
   model: RawModel;
@@ -94,8 +114,6 @@ interface Entry {
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
-
-const METRICS = ['accuracy', 'mae'];
 
 /** Frees engine objects at the end of a scope. */
 class Scope {
@@ -196,55 +214,29 @@ export function hostHandlers(): Record<string, Handler> {
     }
   }
 
-  /** Device-side sums of each metric over a batch, from outputs `pred` and targets `y`. */
-  function metricSums(e: Entry, pred: RawTensor, y: RawTensor, metrics: string[], s: Scope): RawTensor[] {
-    return onDevice((r) => metrics.map((m) => {
-      const loss = e.spec.loss.type;
-      if (m === 'accuracy' && loss === 'softmax_cross_entropy') {
-        return s.keep(s.keep(s.keep(s.keep(pred.argmax(-1, false)).cast('f32')).eq(s.keep(y.cast('f32')))).sum(undefined, false));
+  /** Loss and metrics over a data set in batches, evaluation mode: nn's evaluation, its sums
+   *  read back once, asynchronously. */
+  async function evaluate(e: Entry, x: RawTensor, y: RawTensor, batchSize: number, metrics: string[]): Promise<Logs> {
+    const ev = new (engine().Evaluation)(e.model, x, y, batchSize, metrics);
+    try {
+      const sums = ev.takeSums();
+      try {
+        return ev.logs(await sums.readF32()) as Logs;
+      } finally {
+        sums.free();
       }
-      if (m === 'accuracy') {
-        // binary cross-entropy: logit > 0 vs target > 0.5; regression (±1 labels): sign agreement
-        const cut = loss === 'binary_cross_entropy' ? 0.5 : 0;
-        const zero = s.keep(r.Tensor.scalar(0));
-        const c = s.keep(r.Tensor.scalar(cut));
-        return s.keep(s.keep(s.keep(pred.gt(zero)).eq(s.keep(y.gt(c)))).sum(undefined, false));
-      }
-      if (loss === 'softmax_cross_entropy') throw new Error(`webgrad: the mae metric needs a regression or binary loss, not ${loss}`);
-      const p = loss === 'binary_cross_entropy' ? s.keep(pred.sigmoid()) : pred;
-      return s.keep(s.keep(s.keep(p.sub(y)).abs()).sum(undefined, false));
-    }));
+    } finally {
+      ev.free();
+    }
   }
 
-  /** Loss and metrics over a data set in batches, evaluation mode, one readback at the end. */
-  async function evaluate(e: Entry, x: RawTensor, y: RawTensor, batchSize: number, metrics: string[], prefix = ''): Promise<Logs> {
-    const bad = metrics.find((m) => !METRICS.includes(m));
-    if (bad) throw new Error(`webgrad: unknown metric ${JSON.stringify(bad)} (known: ${METRICS.join(', ')})`);
-    const n = x.shape[0];
-    const sums: (RawTensor | undefined)[] = [undefined, ...metrics.map(() => undefined)];
-    const add = (i: number, t: RawTensor) => {
-      const old = sums[i];
-      sums[i] = old ? onDevice(() => old.add(t)) : t.clone();
-      old?.free();
-    };
-    for (let start = 0; start < n; start += batchSize) {
-      const s = new Scope();
-      const len = Math.min(batchSize, n - start);
-      const xb = s.keep(x.narrow(0, start, len));
-      const yb = s.keep(y.narrow(0, start, len));
-      const pred = s.keep(e.model.predict(xb));
-      add(0, s.keep(onDevice(() => s.keep(e.model.lossOf(pred, yb)).mulScalar(len))));
-      metricSums(e, pred, yb, metrics, s).forEach((t, i) => add(i + 1, t));
-      s.free();
+  /** Read a tensor back and free it. */
+  async function take(t: RawTensor): Promise<Float32Array> {
+    try {
+      return await t.readF32();
+    } finally {
+      t.free();
     }
-    const s = new Scope();
-    const all = onDevice((r) => r.Tensor.stack(sums.map((t) => t!), 0));
-    const values = await s.keep(all).readF32();
-    s.free();
-    const perElement = y.size / Math.max(1, n);
-    const logs: Logs = { [`${prefix}loss`]: values[0] / n } as Logs;
-    metrics.forEach((m, i) => (logs[prefix + m] = values[i + 1] / (n * perElement)));
-    return logs;
   }
 
   return {
@@ -281,7 +273,7 @@ export function hostHandlers(): Record<string, Handler> {
       const model = onDevice((r) => r.Model.fromSpec(spec));
       const id = nextId++;
       models.set(id, { model, spec });
-      return { id, summary: model.summary() as LayerSummary[], numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
+      return { id, summary: model.summary() as LayerSummary[], summaryTable: model.summaryTable(), numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
     },
 
     /** A model from a file written by `model.save` (its spec is in the metadata). */
@@ -291,7 +283,7 @@ export function hostHandlers(): Record<string, Handler> {
       const model = onDevice((r) => r.Model.fromSafetensors(bytes));
       const id = nextId++;
       models.set(id, { model, spec });
-      return { id, spec, summary: model.summary() as LayerSummary[], numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
+      return { id, spec, summary: model.summary() as LayerSummary[], summaryTable: model.summaryTable(), numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
     },
 
     async 'model.save'(a: { id: number; withOptimizer: boolean }, ctx: CallContext): Promise<Uint8Array> {
@@ -311,7 +303,7 @@ export function hostHandlers(): Record<string, Handler> {
       models.delete(id);
     },
 
-    async 'model.fit'(a: FitArgs, ctx: CallContext): Promise<{ epochs: number[]; history: Record<string, number[]> }> {
+    async 'model.fit'(a: FitArgs, ctx: CallContext): Promise<FitResult> {
       const e = entry(a.id);
       let data = new Scope();
       let x!: RawTensor, y!: RawTensor, vx: RawTensor | undefined, vy: RawTensor | undefined;
@@ -322,90 +314,87 @@ export function hostHandlers(): Record<string, Handler> {
         vy = a.validation && data.keep(upload(a.validation.y));
       };
       uploadData();
-      const n = a.x.shape[0];
       const history: Record<string, number[]> = {};
       const epochs: number[] = [];
-      const pace = pacer(16);
-      const evalBatch = Math.max(a.batchSize, 256);
+      const pace = pacer(a.cancellable ? 0 : 16);
+      const wantsStop = (answer: unknown) => !!(answer as FitAnswer | undefined)?.stop;
 
-      async function runEpoch(epoch: number): Promise<void> {
-        const r = engine();
-        const order = a.shuffle ? r.randomPermutation(n, BigInt(a.seed) + BigInt(epoch)) : null;
-        let lossSum: RawTensor | undefined;
+      /** nn's FitRun from `first` to the last epoch: the engine runs the batches, keeps the
+       *  sums and the built-in callbacks; this loop reads back, paces and talks to the page. */
+      async function train(first: number): Promise<string | undefined> {
+        const options = { ...a.options, initial_epoch: first, epochs: a.options.initial_epoch + a.options.epochs - first };
+        const run = new (engine().FitRun)(e.model, x, y, options, vx?.clone(), vy?.clone());
         try {
-          for (let start = 0, batch = 0; start < n; start += a.batchSize, batch++) {
-            const s = new Scope();
-            try {
-              const len = Math.min(a.batchSize, n - start);
-              let xb: RawTensor;
-              let yb: RawTensor;
-              if (order) {
-                const idx = s.keep(onDevice((r) => r.Tensor.fromI32(order.subarray(start, start + len), Uint32Array.of(len))));
-                xb = s.keep(r.gatherRows(x, idx));
-                yb = s.keep(r.gatherRows(y, idx));
+          while (!run.done) {
+            const epoch = run.epoch;
+            // The CPU copy to fall back on if the device is lost: refreshed before every epoch.
+            await snapshot(e, epoch);
+            const batches = run.beginEpoch(e.model);
+            if (a.ask.epoch && wantsStop(await ctx.ask({ kind: 'epochBegin', epoch, batches } satisfies FitEvent))) run.stopTraining();
+            if (ctx.cancelled) throw new CancelledError();
+            for (;;) {
+              const loss = run.step(e.model);
+              if (!loss) break;
+              if (a.ask.batch) {
+                const value = (await take(loss))[0];
+                const answer = await ctx.ask({ kind: 'batch', epoch, batch: run.batch - 1, batches, loss: value } satisfies FitEvent);
+                if (wantsStop(answer)) run.stopTraining();
               } else {
-                xb = s.keep(x.narrow(0, start, len));
-                yb = s.keep(y.narrow(0, start, len));
+                loss.free();
               }
-              const loss = s.keep(e.model.trainStep(xb, yb));
-              const weighted = onDevice(() => (lossSum ? s.keep(loss.mulScalar(len)).add(lossSum) : loss.mulScalar(len)));
-              lossSum?.free();
-              lossSum = weighted;
-              if (a.batchEvents) ctx.emit({ kind: 'batch', epoch, batch, loss: (await loss.readF32())[0] } satisfies FitEvent);
-            } finally {
-              s.free();
+              await pace(ctx);
+            }
+            if (run.batch === 0) {
+              run.skipEpoch(); // stopped before the epoch's first batch: no logs, the run is done
+              break;
+            }
+            const train = await take(run.trainSums());
+            const valSums = run.valSums(e.model);
+            const val = valSums ? await take(valSums) : undefined;
+            const logs = run.endEpoch(e.model, train, val) as Logs;
+            epochs.push(epoch);
+            for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+            const event = { kind: 'epoch', epoch, logs } satisfies FitEvent;
+            if (a.ask.epoch) {
+              if (wantsStop(await ctx.ask(event))) run.stopTraining();
+            } else {
+              ctx.emit(event);
             }
             await pace(ctx);
           }
-          const logs: Logs = { loss: (await lossSum!.readF32())[0] / n };
-          // Training metrics come from an evaluation pass over the training data at the end of
-          // the epoch (Keras averages them over the epoch's batches instead).
-          if (a.metrics.length) Object.assign(logs, await evaluate(e, x, y, evalBatch, a.metrics), { loss: logs.loss });
-          if (vx && vy) Object.assign(logs, await evaluate(e, vx, vy, evalBatch, a.metrics, 'val_'));
-          logs.lr = e.model.learningRate;
-          epochs.push(epoch);
-          for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
-          ctx.emit({ kind: 'epoch', epoch, logs } satisfies FitEvent);
-        } finally {
-          lossSum?.free();
+        } catch (err) {
+          run.free();
+          throw err;
         }
-        await pace(ctx);
+        const stoppedBy = run.stoppedBy;
+        run.finish(e.model); // consumes the run
+        return stoppedBy;
       }
 
       try {
-        if (!(n > 0)) throw new Error('webgrad: fit needs at least one example');
-        if (!(a.batchSize >= 1)) throw new Error(`webgrad: batchSize ${a.batchSize} must be ≥ 1`);
-        let epoch = a.initialEpoch;
-        let snapped = Number.NaN;
-        while (epoch < a.initialEpoch + a.epochs) {
+        let first = a.options.initial_epoch;
+        for (;;) {
           try {
-            // The CPU copy to fall back on: refreshed before every epoch while on WebGPU.
-            if (snapped !== epoch) {
-              await snapshot(e, epoch);
-              snapped = epoch;
-            }
-            await runEpoch(epoch);
-            epoch++;
+            return { epochs, history, stoppedBy: await train(first) };
           } catch (err) {
             if (!deviceLost(err)) throw err;
-            // Back to the last snapshot, on the CPU; the epochs after it are trained again.
+            // Back to the last snapshot, on the CPU; the epochs after it are trained again (the
+            // built-in callbacks start afresh there).
             const what = recoverOnCpu();
-            epoch = e.snapshot?.epoch ?? a.initialEpoch;
+            first = e.snapshot?.epoch ?? a.options.initial_epoch;
             e.snapshot = undefined;
-            snapped = epoch;
             data.free();
             data = new Scope();
             uploadData();
-            const redo = epochs.findIndex((k) => k >= epoch);
+            const redo = epochs.findIndex((k) => k >= first);
             if (redo >= 0) {
               epochs.splice(redo);
               for (const v of Object.values(history)) v.splice(redo);
             }
             const name = engine().deviceName();
-            ctx.emit({ kind: 'warning', message: `${what}: continuing on the CPU from epoch ${epoch}`, device, name } satisfies FitEvent);
+            ctx.emit({ kind: 'warning', message: `${what}: continuing on the CPU from epoch ${first}`, device, name } satisfies FitEvent);
           }
         }
-        return { epochs, history };
       } finally {
         data.free();
       }

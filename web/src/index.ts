@@ -22,6 +22,8 @@ export {
   detectWasmFeatures, detectWebGpu, chooseFlavor, type Flavor, type WasmFeatures, type WebGpuInfo,
 } from './features.js';
 export { CancelledError } from './rpc.js';
+export * as callbacks from './callbacks.js';
+export type { Callback, BuiltinCallback } from './callbacks.js';
 export type { WasmSource } from './engine.js';
 export type { WireArray } from './wire.js';
 export * as datasets from './data.js';

@@ -1,6 +1,7 @@
 // `sequential([...layers])`: a Keras-shaped model. The page keeps only the spec; the engine host
 // (the training worker by default) builds and trains the model, so `fit` never blocks the page.
-import type { FitArgs, FitEvent, LayerSummary, Logs, ModelInfo } from './host.js';
+import { isBuiltin, type BuiltinCallback, type Callback } from './callbacks.js';
+import type { FitAnswer, FitArgs, FitEvent, FitResult, LayerSummary, Logs, ModelInfo } from './host.js';
 import { CancelledError } from './rpc.js';
 import { noteDeviceChange, runtimeNow } from './runtime.js';
 import { modelSpec, type CompileOptions, type Layer, type ModelSpec, type OptimizerSpec } from './spec.js';
@@ -13,31 +14,48 @@ export type { LayerSummary, Logs };
 export type Data = TensorLike | WireArray;
 
 export interface FitOptions {
+  /** Epochs to run (numbered from `initialEpoch`). */
   epochs?: number;
   batchSize?: number;
-  /** Reshuffle every epoch (default true), from a seeded generator. */
+  /** Reshuffle every epoch (default true), from the model's seeded generator (or `seed`). */
   shuffle?: boolean;
   /** Number the epochs from here (to continue an earlier fit). */
   initialEpoch?: number;
+  /** Hold out this fraction of the examples (the last ones, before shuffling, as in Keras) and
+   *  report `val_loss` and `val_<metric>` on them every epoch. */
+  validationSplit?: number;
   validationData?: [Data, Data];
-  /** Called after every epoch with Keras' logs (loss, accuracy, val_loss, val_accuracy, lr). */
-  onEpochEnd?: (epoch: number, logs: Logs) => void;
-  /** Called after every batch with its loss. */
-  onBatchEnd?: (batch: number, logs: { loss: number; epoch: number }) => void;
+  /** `wg.callbacks.earlyStopping(…)`, `wg.callbacks.reduceLROnPlateau(…)` and custom callback
+   *  objects (`onTrainBegin/End`, `onEpochBegin/End`, `onBatchBegin/End`), run in order. */
+  callbacks?: (Callback | BuiltinCallback)[] | Callback;
+  /** Shorthands for a custom callback with these hooks (run after `callbacks`). */
+  onEpochBegin?: Callback['onEpochBegin'];
+  onEpochEnd?: Callback['onEpochEnd'];
+  onBatchBegin?: Callback['onBatchBegin'];
+  onBatchEnd?: Callback['onBatchEnd'];
   /** Called when training had to move to another device: the WebGPU device was lost (driver
    *  reset, GPU process crash), so the model was rebuilt on the CPU from its weights and optimizer
    *  state at the start of the last epoch and `fit` goes on there. Default: `console.warn`. */
   onWarning?: (message: string) => void;
-  /** Aborting stops training after the current batch; `fit` then rejects with CancelledError. */
+  /** Aborting stops training within one batch; `fit` then rejects with CancelledError. */
   signal?: AbortSignal;
-  /** Seed of the shuffling order (default: the model's seed). */
+  /** Seed of this fit's shuffling (default: the model's generator, seeded by the model's seed). */
   seed?: number;
 }
 
 export interface History {
   epoch: number[];
   history: Record<string, number[]>;
+  /** Why training ended early: 'callback' (`stopTraining`) or 'early_stopping'; else undefined. */
+  stoppedBy?: string;
 }
+
+/** Metric names (Keras/TF.js and the engine's) → the engine's. */
+const METRICS: Record<string, string> = {
+  accuracy: 'accuracy', acc: 'accuracy', binaryAccuracy: 'binary_accuracy', binary_accuracy: 'binary_accuracy',
+  categoricalAccuracy: 'categorical_accuracy', categorical_accuracy: 'categorical_accuracy', mae: 'mae',
+  meanAbsoluteError: 'mae', mse: 'mse', meanSquaredError: 'mse', precision: 'precision', recall: 'recall', auc: 'auc',
+};
 
 export interface SequentialOptions {
   /** Shape of one example (no batch axis); otherwise the first layer's `inputShape`, else the first data seen. */
@@ -98,7 +116,10 @@ export class Sequential {
   /** Choose the optimizer, loss and metrics (e.g. `{ optimizer: adam(0.01), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] }`). */
   compile(opts: CompileOptions & { metrics?: string[] }): this {
     if (this.remote) throw new Error('webgrad: compile() must come before the model is built (first fit/predict/build)');
-    this.compiled = { ...opts, metrics: (opts.metrics ?? []).map((m) => (m === 'acc' ? 'accuracy' : m)) };
+    for (const m of opts.metrics ?? []) {
+      if (!(m in METRICS)) throw new Error(`webgrad: unknown metric ${JSON.stringify(m)} (known: ${Object.keys(METRICS).join(', ')})`);
+    }
+    this.compiled = { ...opts, metrics: [...(opts.metrics ?? [])] };
     return this;
   }
 
@@ -110,9 +131,25 @@ export class Sequential {
     return modelSpec(this.layers, this.compiled, inputShape, this.seed);
   }
 
+  /** The compiled metrics by the engine's names. */
   private metrics(): string[] {
-    return this.compiled?.metrics ?? [];
+    return (this.compiled?.metrics ?? []).map((m) => METRICS[m] ?? m);
   }
+  /** Logs with the metric names the user gave (`binaryAccuracy`, `val_binaryAccuracy`, …). */
+  private userLogs(logs: Logs): Logs {
+    const names = new Map((this.compiled?.metrics ?? []).map((m) => [METRICS[m] ?? m, m] as const));
+    const out = {} as Logs;
+    for (const [k, v] of Object.entries(logs)) {
+      const val = k.startsWith('val_');
+      const base = val ? k.slice(4) : k;
+      out[(val ? 'val_' : '') + (names.get(base) ?? base)] = v;
+    }
+    return out;
+  }
+
+  /** Keras' `model.stopTraining`: set it to true in a callback and `fit` ends after the current
+   *  batch (the epoch's logs are still recorded) and resolves with the history. */
+  stopTraining = false;
 
   private takesIndices(): boolean {
     return ['embedding', 'token_position_embedding'].includes(this.layers[0]?.type);
@@ -144,45 +181,107 @@ export class Sequential {
     return toWire(x, this.takesIndices() ? 'int32' : 'float32');
   }
 
+  /** Keras' `model.summary()`: prints the table of layers (to `print`, default `console.log`)
+   *  and returns it as text. */
+  async summary(print: (line: string) => void = console.log): Promise<string> {
+    const table = (await this.build()).summaryTable;
+    print(table);
+    return table;
+  }
   /** One row per layer: kind, output shape (no batch axis), trainable parameters. */
-  async summary(): Promise<LayerSummary[]> {
+  async layerSummaries(): Promise<LayerSummary[]> {
     return (await this.build()).summary;
   }
   async countParams(): Promise<number> {
     return (await this.build()).numParameters;
   }
 
-  /** Train on (x, y). Resolves with the history; rejects with CancelledError when `signal` aborts. */
+  /** Train on (x, y) with Keras' `fit` semantics (one training loop, the engine's). Resolves with
+   *  the history, also when a callback or early stopping ends training; rejects with the error a
+   *  callback threw, or with CancelledError when `signal` aborts. */
   async fit(x: Data, y: Data, opts: FitOptions = {}): Promise<History> {
+    for (const [k, v, min] of [['epochs', opts.epochs, 0], ['batchSize', opts.batchSize, 1], ['initialEpoch', opts.initialEpoch, 0]] as const) {
+      if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new Error(`webgrad: fit: ${k} ${v} must be an integer ≥ ${min}`);
+    }
     const xw = this.inputWire(x);
     const id = await this.ensureBuilt(xw);
     const yw = toWire(y, this.targetDtype());
     const validation = opts.validationData && { x: this.inputWire(opts.validationData[0]), y: toWire(opts.validationData[1], this.targetDtype()) };
+    const list = Array.isArray(opts.callbacks) ? opts.callbacks : opts.callbacks ? [opts.callbacks] : [];
+    const builtins = list.filter(isBuiltin).map((c) => c.builtin);
+    const custom: Callback[] = list.filter((c): c is Callback => !isBuiltin(c));
+    if (opts.onEpochBegin || opts.onEpochEnd || opts.onBatchBegin || opts.onBatchEnd) {
+      custom.push({ onEpochBegin: opts.onEpochBegin, onEpochEnd: opts.onEpochEnd, onBatchBegin: opts.onBatchBegin, onBatchEnd: opts.onBatchEnd });
+    }
+    const has = (hook: keyof Callback) => custom.some((c) => typeof c[hook] === 'function');
     const args: FitArgs = {
       id, x: xw, y: yw, validation,
-      epochs: opts.epochs ?? 1,
-      batchSize: opts.batchSize ?? 32,
-      shuffle: opts.shuffle ?? true,
-      initialEpoch: opts.initialEpoch ?? 0,
-      metrics: this.metrics(),
-      batchEvents: !!opts.onBatchEnd,
-      seed: opts.seed ?? this.seed,
+      options: {
+        epochs: opts.epochs ?? 1,
+        batch_size: opts.batchSize ?? 32,
+        shuffle: opts.shuffle ?? true,
+        validation_split: opts.validationSplit ?? 0,
+        metrics: this.metrics(),
+        callbacks: builtins,
+        initial_epoch: opts.initialEpoch ?? 0,
+        seed: opts.seed,
+      },
+      ask: {
+        epoch: custom.length > 0,
+        batch: has('onBatchBegin') || has('onBatchEnd'),
+      },
+      cancellable: !!opts.signal,
     };
-    const onEvent = (e: FitEvent) => {
-      if (e.kind === 'epoch') opts.onEpochEnd?.(e.epoch, e.logs);
-      else if (e.kind === 'batch') opts.onBatchEnd?.(e.batch, { loss: e.loss, epoch: e.epoch });
-      else {
-        noteDeviceChange(e.device, e.name, e.message);
-        if (opts.onWarning) opts.onWarning(e.message);
-        else console.warn(`webgrad: ${e.message}`);
+    this.stopTraining = false;
+    // The first error a callback throws: training stops, and fit rejects with it.
+    const failure: { failed: boolean; error?: unknown } = { failed: false };
+    const call = async (f: () => unknown) => {
+      if (failure.failed) return;
+      try {
+        await f();
+      } catch (error) {
+        Object.assign(failure, { failed: true, error });
       }
     };
-    const r = await runtimeNow().client.call<{ epochs: number[]; history: Record<string, number[]> }>('model.fit', args, {
+    const hooks = async (run: (c: Callback) => unknown): Promise<FitAnswer> => {
+      for (const c of custom) await call(() => run(c));
+      return { stop: failure.failed || this.stopTraining || !!opts.signal?.aborted };
+    };
+    const onEvent = async (e: FitEvent): Promise<FitAnswer | undefined> => {
+      if (e.kind === 'epochBegin') {
+        return hooks(async (c) => {
+          await c.onEpochBegin?.(e.epoch);
+          if (e.batches > 0) await c.onBatchBegin?.(0, { epoch: e.epoch });
+        });
+      }
+      if (e.kind === 'batch') {
+        return hooks(async (c) => {
+          await c.onBatchEnd?.(e.batch, { loss: e.loss, epoch: e.epoch });
+          if (e.batch + 1 < e.batches && !this.stopTraining) await c.onBatchBegin?.(e.batch + 1, { epoch: e.epoch });
+        });
+      }
+      if (e.kind === 'epoch') {
+        const logs = this.userLogs(e.logs);
+        return hooks((c) => c.onEpochEnd?.(e.epoch, logs));
+      }
+      noteDeviceChange(e.device, e.name, e.message);
+      if (opts.onWarning) await call(() => opts.onWarning!(e.message));
+      else console.warn(`webgrad: ${e.message}`);
+      return undefined;
+    };
+    for (const c of custom) await call(() => c.onTrainBegin?.());
+    if (failure.failed) throw failure.error;
+    const r = await runtimeNow().client.call<FitResult>('model.fit', args, {
       transfer: buffersOf(xw, yw, validation?.x, validation?.y),
       onEvent,
       signal: opts.signal,
     });
-    return { epoch: r.epochs, history: r.history };
+    const history: Record<string, number[]> = {};
+    for (const [k, v] of Object.entries(this.userLogs(r.history as unknown as Logs))) history[k] = v as unknown as number[];
+    const last = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]])) as Logs;
+    for (const c of custom) await call(() => c.onTrainEnd?.(last));
+    if (failure.failed) throw failure.error;
+    return { epoch: r.epochs, history, stoppedBy: r.stoppedBy };
   }
 
   /** One optimisation step on one batch; resolves with its loss. */
@@ -199,7 +298,7 @@ export class Sequential {
     const id = await this.ensureBuilt(xw);
     const yw = toWire(y, this.targetDtype());
     const args = { id, x: xw, y: yw, batchSize: opts.batchSize ?? 256, metrics: this.metrics() };
-    return runtimeNow().client.call<Logs>('model.evaluate', args, { transfer: buffersOf(xw, yw) });
+    return this.userLogs(await runtimeNow().client.call<Logs>('model.evaluate', args, { transfer: buffersOf(xw, yw) }));
   }
 
   /** Raw outputs (logits for cross-entropy losses) as a tensor on the page. */

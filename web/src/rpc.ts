@@ -4,7 +4,10 @@
 //
 //   page → host   { id, cmd, args }            a call; `transfer` lists buffers moved, not copied
 //   page → host   { id, cmd: '$cancel' }       cancel the running call `id`
+//   page → host   { id, cmd: '$answer', args } the page's answer to an `ask` event of call `id`
 //   host → page   { id, event }                progress of call `id` (any number of times)
+//   host → page   { id, event, ask: true }     progress that waits for the page's answer (the
+//                                              page's callbacks ran, and may stop training)
 //   host → page   { id, ok: true, result }     the call finished
 //   host → page   { id, ok: false, error }     it failed; `error` is the engine's message
 
@@ -14,7 +17,7 @@ export interface Request {
   args?: unknown;
 }
 export type Reply =
-  | { id: number; event: unknown }
+  | { id: number; event: unknown; ask?: boolean }
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: string; cancelled?: boolean };
 
@@ -22,6 +25,9 @@ export type Reply =
 export interface CallContext {
   /** Send a progress event for this call (its buffers are transferred). */
   emit(event: unknown, transfer?: Transferable[]): void;
+  /** Send an event and wait for the page's answer (the value its `onEvent` returned). A
+   *  cancel while waiting resolves it with `undefined`. */
+  ask(event: unknown): Promise<unknown>;
   /** True once the page has asked to cancel this call. */
   readonly cancelled: boolean;
   /** Buffers to move (not copy) with the result. */
@@ -40,7 +46,7 @@ export class CancelledError extends Error {
 
 /** Runs handlers for requests that arrive through `post`-style messaging. */
 export class Host {
-  private readonly running = new Map<number, { cancelled: boolean }>();
+  private readonly running = new Map<number, { cancelled: boolean; answer?: (v: unknown) => void }>();
 
   constructor(
     private readonly handlers: Record<string, Handler>,
@@ -51,13 +57,29 @@ export class Host {
     if (req.cmd === '$cancel') {
       const r = this.running.get(req.id);
       if (r) r.cancelled = true;
+      r?.answer?.(undefined);
       return;
     }
-    const state = { cancelled: false };
+    if (req.cmd === '$answer') {
+      const answer = this.running.get(req.id)?.answer;
+      if (answer) answer(req.args);
+      return;
+    }
+    const state: { cancelled: boolean; answer?: (v: unknown) => void } = { cancelled: false };
     this.running.set(req.id, state);
     const moved: Transferable[] = [];
     const ctx: CallContext = {
       emit: (event, transfer = []) => this.send({ id: req.id, event }, transfer),
+      ask: (event) => {
+        if (state.cancelled) return Promise.resolve(undefined);
+        return new Promise((resolve) => {
+          state.answer = (v) => {
+            state.answer = undefined;
+            resolve(v);
+          };
+          this.send({ id: req.id, event, ask: true }, []);
+        });
+      },
       get cancelled() {
         return state.cancelled;
       },
@@ -79,7 +101,9 @@ export class Host {
 
 export interface CallOptions {
   transfer?: Transferable[];
-  onEvent?: (event: any) => void;
+  /** Receives the call's events; for an `ask` event, what it returns (or resolves to) is sent
+   *  back as the answer. It should not throw (a throw is answered with `{ error }`). */
+  onEvent?: (event: any) => unknown;
   signal?: AbortSignal;
 }
 
@@ -92,7 +116,7 @@ export interface Port {
 
 export class Client {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; onEvent?: (e: unknown) => void }>();
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; onEvent?: (e: unknown) => unknown }>();
 
   constructor(private readonly port: Port) {
     port.onReply((r) => this.reply(r));
@@ -119,7 +143,20 @@ export class Client {
     const p = this.pending.get(r.id);
     if (!p) return;
     if ('event' in r) {
-      p.onEvent?.(r.event);
+      if (!r.ask) {
+        p.onEvent?.(r.event);
+        return;
+      }
+      const id = r.id;
+      Promise.resolve()
+        .then(() => p.onEvent?.(r.event))
+        .then(
+          (answer) => answer,
+          (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+        )
+        .then((answer) => {
+          if (this.pending.has(id)) this.port.post({ id, cmd: '$answer', args: answer }, []);
+        });
       return;
     }
     this.pending.delete(r.id);

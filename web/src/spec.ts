@@ -149,19 +149,27 @@ export const optimizers = {
   },
 };
 
+/** Losses by their Keras/TF.js names or the spec's own. All take the model's raw outputs
+ *  (logits for the cross-entropies: Keras' `fromLogits: true`); `predictProba` applies the
+ *  softmax or sigmoid. */
 export type LossName =
-  | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' | 'binaryCrossEntropy' | 'softmaxCrossEntropy'
-  | 'sparseCategoricalCrossentropy' | 'binary_cross_entropy' | 'softmax_cross_entropy';
-export type Loss = LossName | { type: string; classWeights?: number[]; [key: string]: unknown };
+  | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' | 'huber'
+  | 'binaryCrossEntropy' | 'binaryCrossentropy' | 'softmaxCrossEntropy' | 'sparseCategoricalCrossentropy'
+  | 'categoricalCrossentropy' | 'categoricalCrossEntropy'
+  | 'binary_cross_entropy' | 'softmax_cross_entropy' | 'categorical_cross_entropy';
+export type Loss =
+  | LossName
+  | { type: string; classWeights?: number[]; labelSmoothing?: number; delta?: number; [key: string]: unknown };
 
 const LOSS_ALIASES: Record<string, string> = {
   meanSquaredError: 'mse', meanAbsoluteError: 'mae', sparseCategoricalCrossentropy: 'softmax_cross_entropy',
+  binaryCrossentropy: 'binary_cross_entropy', categoricalCrossentropy: 'categorical_cross_entropy',
 };
 
 export function lossSpec(loss: Loss): ModelSpec['loss'] {
   if (typeof loss === 'string') return { type: LOSS_ALIASES[loss] ?? snake(loss) };
-  const { type, classWeights, ...rest } = loss;
-  return clean({ ...rest, type: LOSS_ALIASES[type] ?? snake(type), class_weights: classWeights });
+  const { type, classWeights, labelSmoothing, ...rest } = loss;
+  return clean({ ...rest, type: LOSS_ALIASES[type] ?? snake(type), class_weights: classWeights, label_smoothing: labelSmoothing });
 }
 
 export interface CompileOptions {

@@ -7,7 +7,7 @@
 use std::time::Instant;
 use webgrad_core::{Device, Result, Rng, Tensor};
 use webgrad_cpu::cpu;
-use webgrad_nn::quality::{char_transformer_spec, token_tensors};
+use webgrad_nn::prep::{char_transformer_spec, token_tensors};
 use webgrad_nn::{build, ModelSpec};
 use webgrad_data::text::{CharCorpus, Split};
 

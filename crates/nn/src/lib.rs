@@ -9,8 +9,8 @@
 //! - [`trainer`]: the one training loop ([`FitRun`]) and Keras-shaped `fit` / `evaluate` /
 //!   `predict`; [`metrics`] (accuracy, precision, recall, AUC, …) summed on the device;
 //!   [`callbacks`]: early stopping and ReduceLROnPlateau;
-//! - [`quality`]: seeded end-to-end bars (spiral, MNIST MLP and CNN, char transformer) that run
-//!   on any device.
+//! - [`prep`]: data sets and token batches as tensors, the seeded MNIST split, a GPT-style
+//!   character model's spec (the quality bars themselves live in the conformance suite).
 //!
 //! Parameters live in [`Param`] slots: tensors are immutable, so an optimizer step swaps in a new
 //! tensor and every module holding the slot sees it.
@@ -28,7 +28,7 @@ pub mod module;
 pub mod norm;
 pub mod optim;
 pub mod param;
-pub mod quality;
+pub mod prep;
 pub mod schedule;
 pub mod spec;
 pub mod trainer;

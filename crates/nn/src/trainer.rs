@@ -316,6 +316,7 @@ impl Model {
     /// ends (its logs are recorded and `on_epoch_end` runs) and `fit` returns.
     pub fn fit(&mut self, x: &Tensor, y: &Tensor, options: &FitOptions, validation: Option<(&Tensor, &Tensor)>, callbacks: &mut Callbacks) -> Result<History> {
         let mut run = FitRun::new(self, x, y, options, validation)?;
+        let mut history = History::default();
         while !run.done() {
             let (epoch, batches) = (run.epoch(), run.begin_epoch(self)?);
             while let Some(loss) = run.step(self)? {
@@ -326,19 +327,25 @@ impl Model {
                     }
                 }
             }
+            if run.batch() == 0 {
+                run.skip_epoch();
+                break;
+            }
             let train = run.train_sums()?.to_vec()?;
             let val = match run.val_sums(self)? {
                 Some(t) => Some(t.to_vec()?),
                 None => None,
             };
             let logs = run.end_epoch(self, &train, val.as_deref())?;
+            history.epochs.push(logs.clone());
             if let Some(cb) = callbacks.on_epoch_end.as_mut() {
                 if cb(&EpochEnd { epoch, epochs: options.epochs, logs: &logs }) == Control::Stop {
                     run.stop(StopReason::Callback);
                 }
             }
         }
-        run.finish(self)
+        history.stopped = run.finish(self)?;
+        Ok(history)
     }
 }
 
@@ -370,7 +377,9 @@ pub struct FitRun {
     best_epoch: Option<usize>,
     stopping: Option<StopReason>,
     in_epoch: bool,
-    history: History,
+    /// Why the run ended early, once it did. (The logs are the caller's to keep: a page that
+    /// trains for 10,000 epochs keeps its own history, and the engine's memory stays flat.)
+    stopped: Option<StopReason>,
 }
 
 impl FitRun {
@@ -432,7 +441,7 @@ impl FitRun {
             best_epoch: None,
             stopping: None,
             in_epoch: false,
-            history: History::default(),
+            stopped: None,
         })
     }
 
@@ -454,7 +463,7 @@ impl FitRun {
     }
     /// No epoch left to run: all were run, or training was stopped.
     pub fn done(&self) -> bool {
-        self.epoch >= self.end_epoch || self.history.stopped.is_some()
+        self.epoch >= self.end_epoch || self.stopped.is_some()
     }
     /// Keras' `stop_training = true`: no further batch runs; the current epoch still ends
     /// (`end_epoch`) and then the run is done. The first reason given is kept.
@@ -462,8 +471,8 @@ impl FitRun {
     pub fn stop(&mut self, reason: StopReason) {
         if self.in_epoch {
             self.stopping.get_or_insert(reason);
-        } else if self.history.stopped.is_none() {
-            self.history.stopped = Some(reason);
+        } else if self.stopped.is_none() {
+            self.stopped = Some(reason);
         }
     }
 
@@ -500,6 +509,13 @@ impl FitRun {
         self.sums.add(model, &loss, &pred, &yb)?;
         self.batch += 1;
         Ok(Some(loss))
+    }
+
+    /// End an epoch in which no batch ran (training was stopped before its first batch): it
+    /// leaves no logs, and the run is done.
+    pub fn skip_epoch(&mut self) {
+        self.in_epoch = false;
+        self.stopped = self.stopped.take().or(self.stopping.take()).or(Some(StopReason::Callback));
     }
 
     /// This epoch's training sums as one 1-D tensor, to read back and give to `end_epoch`.
@@ -565,29 +581,28 @@ impl FitRun {
                 }
             }
         }
-        self.history.epochs.push(logs.clone());
         self.epoch += 1;
         self.in_epoch = false;
         if let Some(reason) = self.stopping.take() {
-            self.history.stopped = Some(reason);
+            self.stopped = Some(reason);
         }
         model.set_training(false);
         Ok(logs)
     }
 
-    /// The logs so far.
-    pub fn history(&self) -> &History {
-        &self.history
+    /// Why the run ended before its last epoch, if it did.
+    pub fn stopped(&self) -> Option<&StopReason> {
+        self.stopped.as_ref()
     }
 
-    /// End the run: restore the best weights if early stopping asked for it; the history.
-    pub fn finish(self, model: &mut Model) -> Result<History> {
+    /// End the run: restore the best weights if early stopping asked for it; why it stopped.
+    pub fn finish(self, model: &mut Model) -> Result<Option<StopReason>> {
         if let Some(snapshot) = self.restore {
             for (p, t) in snapshot {
                 p.set(t)?;
             }
         }
         model.set_training(false);
-        Ok(self.history)
+        Ok(self.stopped)
     }
 }

@@ -3,7 +3,7 @@ use std::cell::RefCell;
 use webgrad_core::{Device, Tensor};
 use webgrad_cpu::cpu;
 use webgrad_data::synthetic::{generate, to_classes, Kind2d};
-use webgrad_nn::quality::tensors;
+use webgrad_nn::prep::tensors;
 use webgrad_nn::*;
 
 fn xor_model(dev: &Device, loss: &str, outputs: usize, seed: u64) -> Model {
@@ -238,14 +238,16 @@ fn reduce_lr_on_plateau_lowers_the_rate_and_fit_runs_the_same_as_stepping_by_han
     let want = a.fit(&x, &y, &opts, None, &mut Callbacks::none()).unwrap();
     let mut b = xor_model(&dev, "softmax_cross_entropy", 2, 4);
     let mut run = FitRun::new(&b, &x, &y, &opts, None).unwrap();
+    let mut got = History::default();
     while !run.done() {
         run.begin_epoch(&mut b).unwrap();
         while run.step(&mut b).unwrap().is_some() {}
         let t = run.train_sums().unwrap().to_vec().unwrap();
         let v = run.val_sums(&b).unwrap().unwrap().to_vec().unwrap();
-        run.end_epoch(&mut b, &t, Some(&v)).unwrap();
+        got.epochs.push(run.end_epoch(&mut b, &t, Some(&v)).unwrap());
     }
-    assert_eq!(run.finish(&mut b).unwrap(), want);
+    got.stopped = run.finish(&mut b).unwrap();
+    assert_eq!(got, want);
     // A seeded run shuffles the same way whatever the model's generator did before.
     let s = FitOptions { seed: Some(7), ..FitOptions::new(2, 16) };
     let mut c = xor_model(&dev, "softmax_cross_entropy", 2, 4);

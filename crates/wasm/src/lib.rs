@@ -7,6 +7,7 @@ mod alloc;
 mod data;
 mod device;
 mod functional;
+mod fit;
 mod model;
 mod tensor;
 

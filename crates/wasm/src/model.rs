@@ -5,7 +5,7 @@ use crate::{js_err, JsResult};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use webgrad_core::{no_grad, Tensor};
-use webgrad_nn::{build, io, Metric, Model, ModelSpec, OptimizerSpec, Regularization};
+use webgrad_nn::{build, io, Model, ModelSpec, OptimizerSpec, Regularization};
 
 use crate::device::current_device;
 
@@ -25,6 +25,15 @@ struct SummaryRow {
 
 fn spec_err(e: serde_wasm_bindgen::Error) -> JsError {
     JsError::new(&format!("model spec: {e}"))
+}
+
+impl WasmModel {
+    pub(crate) fn inner(&self) -> &Model {
+        &self.inner
+    }
+    pub(crate) fn inner_mut(&mut self) -> &mut Model {
+        &mut self.inner
+    }
 }
 
 #[wasm_bindgen(js_class = Model)]
@@ -90,24 +99,6 @@ impl WasmModel {
             .map(WasmTensor::from)
             .map_err(js_err)
     }
-    /// Loss and `metrics` ("accuracy", "mae") over (x, y) in evaluation mode, as an object
-    /// `{ loss, accuracy?, mae? }`.
-    pub fn evaluate(
-        &self,
-        x: &WasmTensor,
-        y: &WasmTensor,
-        batch_size: u32,
-        metrics: JsValue,
-    ) -> JsResult<JsValue> {
-        let metrics: Vec<Metric> = serde_wasm_bindgen::from_value(metrics)
-            .map_err(|e| JsError::new(&format!("evaluate: metrics: {e}")))?;
-        let logs = self
-            .inner
-            .evaluate(x.tensor(), y.tensor(), batch_size as usize, &metrics)
-            .map_err(js_err)?;
-        logs_to_js(&logs)
-    }
-
     #[wasm_bindgen(getter, js_name = numParameters)]
     pub fn num_parameters(&self) -> u32 {
         self.inner.num_parameters() as u32
@@ -135,6 +126,12 @@ impl WasmModel {
             })
             .collect();
         serde_wasm_bindgen::to_value(&rows).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The Keras-style summary table as text.
+    #[wasm_bindgen(js_name = summaryTable)]
+    pub fn summary_table(&self) -> String {
+        self.inner.summary_table()
     }
 
     /// Names of every parameter and buffer (`<layer>.<param>`, e.g. "0.weight").
@@ -281,16 +278,6 @@ impl WasmModel {
     pub fn steps(&self) -> f64 {
         self.inner.optimizer().steps() as f64
     }
-}
-
-/// Logs as a plain object of numbers.
-fn logs_to_js(logs: &webgrad_nn::Logs) -> JsResult<JsValue> {
-    let out = js_sys::Object::new();
-    for (k, v) in logs {
-        js_sys::Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_f64(*v as f64))
-            .map_err(|_| JsError::new("logs: cannot build the object"))?;
-    }
-    Ok(out.into())
 }
 
 /// Rows `idx` (1-D int32) of `t`, for f32 and i32 tensors alike (batches of labels).

@@ -1,6 +1,7 @@
 //! The conformance suite: every function takes a `&Device`, so the same checks run on every backend.
 pub mod goldens;
 pub mod gradcheck;
+pub mod quality;
 
 use std::future::Future;
 use std::pin::pin;

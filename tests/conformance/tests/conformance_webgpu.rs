@@ -35,6 +35,6 @@ fn gradchecks_webgpu() {
 #[test]
 fn spiral_quality_bar_webgpu() {
     let Some(device) = gpu() else { return };
-    let r = webgrad_nn::quality::spiral(&device).and_then(|r| r.check()).unwrap_or_else(|e| panic!("{e}"));
+    let r = webgrad_conformance::quality::spiral(&device).and_then(|r| r.check()).unwrap_or_else(|e| panic!("{e}"));
     eprintln!("{}: {}", r.name, r.detail);
 }

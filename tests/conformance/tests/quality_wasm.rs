@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
-use webgrad_nn::quality;
+use webgrad_conformance::quality;
 
 wasm_bindgen_test_configure!(run_in_browser);
 

@@ -1,12 +1,11 @@
-//! Quality bars: seeded end-to-end training runs with a threshold each. They take a `Device`
-//! (and the data as bytes or text where it is large), so the same functions run natively on the
-//! CPU in `cargo test` and on WebGPU or in the browser in the conformance suite.
-use crate::model::{build, Model};
-use crate::spec::ModelSpec;
-use crate::trainer::{Callbacks, FitOptions, Metric};
+//! Quality bars: seeded end-to-end training runs with a threshold each, through nn's public API.
+//! They take a `Device` (and the data as bytes or text where it is large), so the same functions
+//! run natively on the CPU (`tests/quality_cpu.rs`), natively on WebGPU and in the browser.
 use webgrad_core::{bail, Device, Result, Rng, Tensor};
-use webgrad_data::text::{CharCorpus, Split, TokenBatch};
-use webgrad_data::{synthetic, Dataset, Labels};
+use webgrad_data::text::{CharCorpus, Split};
+use webgrad_data::{synthetic, Dataset};
+use webgrad_nn::prep::{char_eval, char_transformer_spec, data_err, mnist_split, standardize_mnist, tensors, token_tensors};
+use webgrad_nn::{build, Callbacks, FitOptions, Metric, Model, ModelSpec};
 
 /// The outcome of one quality run.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,21 +32,6 @@ impl Report {
         }
         Ok(self)
     }
-}
-
-/// Features and labels of a data set as tensors on `device` (classes → i32 `[N]`, values → f32
-/// `[N, width]`).
-pub fn tensors(data: &Dataset, device: &Device) -> Result<(Tensor, Tensor)> {
-    let x = Tensor::from_slice(&data.features, &data.features_shape(), device)?;
-    let y = match &data.labels {
-        Labels::Classes { labels, .. } => Tensor::from_i32(labels.clone(), &[labels.len()], device)?,
-        Labels::Values { values, width } => Tensor::from_slice(values, &[values.len() / width, *width], device)?,
-    };
-    Ok((x, y))
-}
-
-fn data_err(e: webgrad_data::DataError) -> webgrad_core::Error {
-    webgrad_core::Error::new("data", e.0)
 }
 
 fn accuracy(model: &Model, x: &Tensor, y: &Tensor) -> Result<f32> {
@@ -80,20 +64,6 @@ pub fn spiral(device: &Device) -> Result<Report> {
     model.fit(&x, &y, &FitOptions::new(epochs, 32), None, &mut Callbacks::none())?;
     let acc = accuracy(&model, &tx, &ty)?;
     Ok(Report::new("spiral", "accuracy", acc, 0.95, format!("2-8-8-2 tanh, adam, {epochs} epochs of 800 points: test accuracy {acc:.4}")))
-}
-
-/// The seeded 8,000 / 2,000 split of the MNIST test set used by the MNIST bars.
-pub fn mnist_split(mnist: &Dataset) -> Result<(Dataset, Dataset)> {
-    if mnist.len() < 10_000 {
-        bail!("quality", "expected the 10,000-image MNIST test set, got {} images", mnist.len());
-    }
-    let first = mnist.select(&(0..10_000).collect::<Vec<_>>());
-    first.split(0.2, 2024).map_err(data_err)
-}
-
-/// Standardise MNIST pixels with the usual training-set mean and spread (0.1307, 0.3081).
-pub fn standardize_mnist(data: &mut Dataset) {
-    data.features.iter_mut().for_each(|v| *v = (*v - 0.1307) / 0.3081);
 }
 
 fn mnist_run(name: &'static str, spec: &str, mnist: &Dataset, device: &Device, epochs: usize, batch: usize, bar: f32) -> Result<Report> {
@@ -147,43 +117,6 @@ pub fn mnist_cnn(device: &Device, mnist: &Dataset) -> Result<Report> {
     }"#;
     // Seeds 1–3 reach 97.55–97.65 % (97.35–97.55 % with 6 epochs).
     mnist_run("mnist_cnn", spec, mnist, device, 8, 64, 0.97)
-}
-
-/// The spec of a GPT-style character model: token+position embedding, `layers` pre-norm blocks,
-/// a final LayerNorm and a dense head over the vocabulary.
-pub fn char_transformer_spec(vocab: usize, context: usize, dim: usize, heads: usize, layers: usize, lr: f32, seed: u64) -> ModelSpec {
-    let mut json = format!(r#"{{"input_shape": [{context}], "layers": [{{"type": "token_position_embedding", "vocab_size": {vocab}, "max_len": {context}, "dim": {dim}}}"#);
-    for _ in 0..layers {
-        json += &format!(r#", {{"type": "transformer_block", "heads": {heads}}}"#);
-    }
-    json += &format!(
-        r#", {{"type": "layer_norm"}}, {{"type": "dense", "units": {vocab}, "init": {{"normal": {{"std": 0.02}}}}}}],
-        "loss": {{"type": "softmax_cross_entropy"}},
-        "optimizer": {{"type": "adamw", "lr": {lr}, "weight_decay": 0.01}},
-        "clip_grad_norm": 1.0,
-        "seed": {seed}}}"#
-    );
-    ModelSpec::from_json(&json).expect("a valid spec")
-}
-
-/// Mean loss of `model` over `batches` seeded validation batches.
-pub fn char_eval(model: &Model, corpus: &CharCorpus, batches: usize, batch: usize, seed: u64) -> Result<f32> {
-    let context = model.spec().input_shape[0];
-    let mut rng = Rng::new(seed);
-    let mut total = 0.0;
-    for _ in 0..batches {
-        let (x, y) = token_tensors(&corpus.batch(Split::Val, batch, context, &mut rng).map_err(data_err)?, model.device())?;
-        total += model.evaluate(&x, &y, batch, &[])?["loss"];
-    }
-    Ok(total / batches as f32)
-}
-
-/// A batch of tokens as (inputs, targets) i32 tensors `[batch, context]`.
-pub fn token_tensors(b: &TokenBatch, device: &Device) -> Result<(Tensor, Tensor)> {
-    Ok((
-        Tensor::from_i32(b.inputs.clone(), &[b.batch, b.context], device)?,
-        Tensor::from_i32(b.targets.clone(), &[b.batch, b.context], device)?,
-    ))
 }
 
 /// A 2-layer character transformer (4 heads, 64 wide, context 32) trained for 300 steps of 16

@@ -1,10 +1,10 @@
-//! The quality bars on the CPU device (thin wrappers over `webgrad_nn::quality`, which the
-//! conformance suite also runs on other devices). CI runs them in release mode
-//! (`cargo test --workspace --release`); alone: `cargo test --release -p webgrad-nn --test quality`.
+//! The quality bars on the CPU device (thin wrappers over `webgrad_conformance::quality`, which
+//! also runs on WebGPU and in the browser). CI runs them in release mode
+//! (`cargo test --workspace --release`); alone: `cargo test --release -p webgrad-conformance --test quality_cpu`.
 #![cfg(not(target_arch = "wasm32"))]
 use std::time::Instant;
 use webgrad_cpu::cpu;
-use webgrad_nn::quality;
+use webgrad_conformance::quality;
 
 fn run(f: impl FnOnce() -> webgrad_core::Result<quality::Report>) {
     let t0 = Instant::now();
