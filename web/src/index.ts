@@ -8,7 +8,7 @@
 //   await model.fit(x, y, { epochs: 20, batchSize: 32, onEpochEnd: (e, logs) => console.log(e, logs.loss) });
 import { layers, optimizers } from './spec.js';
 
-export { init, deviceInfo, memoryInfo, simulateDeviceLoss, type InitOptions, type DeviceInfo, type DeviceKind } from './runtime.js';
+export { init, setDevice, deviceInfo, memoryInfo, simulateDeviceLoss, type InitOptions, type DeviceInfo, type DeviceKind } from './runtime.js';
 export {
   Tensor, tensor, asTensor, zeros, ones, full, scalar, arange, randomNormal, randomUniform, matmul, concat,
   stack, where, noGrad, tidy, keep, type DType, type Shape, type NestedArray, type TensorLike, type Axes,

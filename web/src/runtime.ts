@@ -40,6 +40,8 @@ export interface DeviceInfo {
 interface Runtime {
   info: DeviceInfo;
   client: Client;
+  /** The compiled wasm module, to start another host with (`setDevice`). */
+  module: WebAssembly.Module;
 }
 
 let runtime: Promise<Runtime> | null = null;
@@ -57,18 +59,11 @@ export function init(opts: InitOptions = {}): Promise<DeviceInfo> {
     const device = opts.device ?? 'auto';
     const webgpu = await detectWebGpu();
     const useWorker = opts.worker ?? typeof Worker !== 'undefined';
-    let client: Client;
-    if (useWorker) {
-      const worker = makeWorker();
-      client = new Client(workerPort(worker, (msg) => client.failAll(msg)));
-    } else {
-      client = new Client(inlinePort(hostHandlers()));
-    }
-    const args: HostInitArgs = { module: loaded.module, device, inline: !useWorker };
-    const res = await client.call<HostInitResult>('init', args);
+    const { client, res } = await startHost(loaded.module, device, useWorker);
     // The page's own tensors stay on the CPU (synchronous `dataSync`); models train on `device`.
     current = {
       client,
+      module: loaded.module,
       info: {
         device: res.device,
         note: res.note,
@@ -84,6 +79,51 @@ export function init(opts: InitOptions = {}): Promise<DeviceInfo> {
   })();
   runtime.catch(() => (runtime = null));
   return runtime.then((r) => r.info);
+}
+
+/** Start a training host (a worker, or inline) on `device`; on failure nothing is left running. */
+async function startHost(
+  module: WebAssembly.Module,
+  device: DeviceKind,
+  useWorker: boolean,
+): Promise<{ client: Client; res: HostInitResult }> {
+  let client: Client;
+  if (useWorker) {
+    const worker = makeWorker();
+    client = new Client(workerPort(worker, (msg) => client.failAll(msg)));
+  } else {
+    client = new Client(inlinePort(hostHandlers()));
+  }
+  const args: HostInitArgs = { module, device, inline: !useWorker };
+  try {
+    return { client, res: await client.call<HostInitResult>('init', args) };
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+}
+
+/**
+ * Move training to another device after `init()`: 'cpu', 'webgpu' (throws a clear error where
+ * WebGPU is not available, and leaves the current device in use) or 'auto' (the same choice as
+ * `init()`'s). A fresh training host (worker) is started on the new device and the old one is
+ * closed, so models built before the switch are gone with it: rebuild them afterwards (build the
+ * `sequential(...)` again, or `save()` before and `loadModel()` after to keep the weights). The
+ * page's own tensors are not affected. Resolves to the new `deviceInfo()`.
+ */
+export async function setDevice(device: DeviceKind): Promise<DeviceInfo> {
+  if (runtime) await runtime;
+  const old = runtimeNow();
+  const { client, res } = await startHost(old.module, device, old.info.worker);
+  const next: Runtime = {
+    client,
+    module: old.module,
+    info: { ...old.info, device: res.device, note: res.note, name: res.name },
+  };
+  current = next;
+  runtime = Promise.resolve(next);
+  old.client.close();
+  return next.info;
 }
 
 /** What `init()` chose. Throws before `init()` has finished. */
