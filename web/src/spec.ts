@@ -9,28 +9,12 @@ export type InitializerName =
   | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal';
 export type Initializer = InitializerName | { normal: { std: number } } | { uniform: { limit: number } };
 
-/** One layer of the spec, e.g. `{ type: 'dense', units: 16, activation: 'relu' }`. */
-export interface LayerSpec {
-  type: string;
-  [key: string]: unknown;
-}
-
-export interface ModelSpec {
-  input_shape: number[];
-  layers: LayerSpec[];
-  loss: { type: string; [key: string]: unknown };
-  optimizer: OptimizerSpec;
-  schedule?: { type: string; [key: string]: unknown };
-  clip_grad_norm?: number;
-  regularization?: { l1?: number; l2?: number };
-  seed?: number;
-}
-
-export interface OptimizerSpec {
-  type: 'sgd' | 'adam' | 'adamw' | 'rmsprop';
-  lr: number;
-  [key: string]: unknown;
-}
+// The spec's types are generated from crates/nn by ts-rs (src/generated/spec.ts, checked by
+// crates/nn/tests/ts_types.rs); the builders below only add Keras-shaped names.
+import type { LayerSpec, LossSpec, ModelSpec, OptimizerSpec } from './generated/spec.js';
+export type {
+  Activation, Init, LayerSpec, LossSpec, ModelSpec, OptimizerSpec, Regularization, Schedule,
+} from './generated/spec.js';
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -56,7 +40,7 @@ export interface LayerOptions {
 export type Layer = LayerSpec & { inputShape?: number[] };
 
 function layer(type: string, fields: Record<string, unknown>, opts: LayerOptions = {}): Layer {
-  const l = clean({ type, ...fields }) as Layer;
+  const l = clean({ type, ...fields }) as unknown as Layer;
   if (opts.inputShape) Object.defineProperty(l, 'inputShape', { value: [...opts.inputShape], enumerable: false });
   return l;
 }
@@ -167,9 +151,10 @@ const LOSS_ALIASES: Record<string, string> = {
 };
 
 export function lossSpec(loss: Loss): ModelSpec['loss'] {
-  if (typeof loss === 'string') return { type: LOSS_ALIASES[loss] ?? snake(loss) };
+  // Names are checked by the engine when the spec is parsed.
+  if (typeof loss === 'string') return { type: LOSS_ALIASES[loss] ?? snake(loss) } as LossSpec;
   const { type, classWeights, labelSmoothing, ...rest } = loss;
-  return clean({ ...rest, type: LOSS_ALIASES[type] ?? snake(type), class_weights: classWeights, label_smoothing: labelSmoothing });
+  return clean({ ...rest, type: LOSS_ALIASES[type] ?? snake(type), class_weights: classWeights, label_smoothing: labelSmoothing }) as LossSpec;
 }
 
 export interface CompileOptions {

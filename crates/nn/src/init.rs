@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use webgrad_core::{bail, Device, Result, Rng, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Init {
     Zeros,

@@ -8,6 +8,7 @@ use webgrad_core::{bail, DType, Device, Result, Rng, Tensor};
 
 /// Elementwise activations (softmax over the last axis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Activation {
     #[default]

@@ -11,53 +11,69 @@ use std::collections::BTreeMap;
 use webgrad_core::{bail, no_grad, Result, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum OptimizerSpec {
     Sgd {
         lr: f32,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         momentum: f32,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
         nesterov: bool,
         /// L2 penalty added to the gradient.
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         weight_decay: f32,
     },
     Adam {
         lr: f32,
         #[serde(default = "beta1")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         beta1: f32,
         #[serde(default = "beta2")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         beta2: f32,
         #[serde(default = "eps8")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         eps: f32,
         /// L2 penalty added to the gradient (coupled, as in PyTorch's Adam).
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         weight_decay: f32,
     },
     #[serde(rename = "adamw")]
     AdamW {
         lr: f32,
         #[serde(default = "beta1")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         beta1: f32,
         #[serde(default = "beta2")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         beta2: f32,
         #[serde(default = "eps8")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         eps: f32,
         /// Decoupled decay: w ← w·(1 − lr·weight_decay) before the Adam step.
         #[serde(default = "adamw_decay")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         weight_decay: f32,
     },
     #[serde(rename = "rmsprop")]
     RmsProp {
         lr: f32,
         #[serde(default = "rms_alpha")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         alpha: f32,
         #[serde(default = "eps8")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         eps: f32,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         momentum: f32,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         weight_decay: f32,
     },
 }

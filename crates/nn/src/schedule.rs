@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use webgrad_core::{bail, Result};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Schedule {
     /// The base rate throughout.
@@ -14,12 +15,14 @@ pub enum Schedule {
     Exponential {
         gamma: f32,
         #[serde(default = "one")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<u64>", optional))]
         decay_steps: u64,
     },
     /// Half a cosine from lr down to `min_lr` over `total_steps`, then `min_lr`.
     Cosine {
         total_steps: u64,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         min_lr: f32,
     },
     /// Linear warm-up from lr/steps to lr over `steps`, then `then` (counted from the end of the

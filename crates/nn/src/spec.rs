@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use webgrad_core::{bail, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     /// Shape of one example (no batch axis).
@@ -20,29 +21,37 @@ pub struct ModelSpec {
     pub loss: LossSpec,
     pub optimizer: OptimizerSpec,
     #[serde(default)]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Schedule>", optional))]
     pub schedule: Schedule,
     /// Clip gradients to this global L2 norm before each update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
     pub clip_grad_norm: Option<f32>,
     #[serde(default)]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Regularization>", optional))]
     pub regularization: Regularization,
     /// Seeds weight initialisation, dropout and shuffling. Keep it below 2^53 so that JavaScript
     /// numbers carry it exactly.
     #[serde(default)]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<u64>", optional))]
     pub seed: u64,
 }
 
 /// Penalties on the kernels of dense and conv2d layers: l1·Σ|w| + l2·Σw².
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Regularization {
     #[serde(default)]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
     pub l1: f32,
     #[serde(default)]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
     pub l2: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LossSpec {
     /// Mean squared error against f32 targets of the output's shape.
@@ -54,6 +63,7 @@ pub enum LossSpec {
     /// Softmax cross-entropy on logits `[…, C]` (no final softmax), i32 class targets `[…]`.
     SoftmaxCrossEntropy {
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
         class_weights: Option<Vec<f32>>,
     },
     /// Softmax cross-entropy on logits `[…, C]` against f32 class probabilities of the same shape
@@ -61,11 +71,13 @@ pub enum LossSpec {
     CategoricalCrossEntropy {
         /// Mix the targets with the uniform distribution: y·(1 − s) + s / C.
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         label_smoothing: f32,
     },
     /// Huber loss: quadratic within `delta` of the target, linear beyond (PyTorch `huber_loss`).
     Huber {
         #[serde(default = "one_f32")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         delta: f32,
     },
 }
@@ -103,16 +115,20 @@ impl LossSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LayerSpec {
     /// Fully connected over the last axis.
     Dense {
         units: usize,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Activation>", optional))]
         activation: Activation,
         #[serde(default = "yes")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
         use_bias: bool,
         #[serde(default = "glorot")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Init>", optional))]
         init: Init,
     },
     /// 2-D convolution over `[C, H, W]`, square kernel.
@@ -120,30 +136,39 @@ pub enum LayerSpec {
         filters: usize,
         kernel_size: usize,
         #[serde(default = "one")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
         stride: usize,
         /// Zero padding on each side (kernel_size / 2 keeps the size for odd kernels and stride 1).
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
         padding: usize,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Activation>", optional))]
         activation: Activation,
         #[serde(default = "yes")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
         use_bias: bool,
         #[serde(default = "glorot")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Init>", optional))]
         init: Init,
     },
     MaxPool2d {
         pool_size: usize,
         /// Defaults to `pool_size`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
         stride: Option<usize>,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
         padding: usize,
     },
     AvgPool2d {
         pool_size: usize,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
         stride: Option<usize>,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
         padding: usize,
     },
     Flatten,
@@ -153,18 +178,22 @@ pub enum LayerSpec {
     /// BatchNorm over axis 0 of an example (features of `[F]`, channels of `[C, H, W]`).
     BatchNorm {
         #[serde(default = "eps5")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         eps: f32,
         #[serde(default = "bn_momentum")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         momentum: f32,
     },
     /// LayerNorm over the last axis.
     LayerNorm {
         #[serde(default = "eps5")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         eps: f32,
     },
     Activation { activation: Activation },
     LeakyRelu {
         #[serde(default = "leaky")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         alpha: f32,
     },
     /// i32 indices → vectors; must be the first layer.
@@ -172,6 +201,7 @@ pub enum LayerSpec {
         vocab_size: usize,
         dim: usize,
         #[serde(default = "normal1")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Init>", optional))]
         init: Init,
     },
     /// Token plus learned position embedding of `[T]` indices, T ≤ max_len; must be first.
@@ -180,24 +210,30 @@ pub enum LayerSpec {
         max_len: usize,
         dim: usize,
         #[serde(default = "normal002")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Init>", optional))]
         init: Init,
     },
     /// Causal multi-head self-attention over `[T, E]`.
     CausalSelfAttention {
         heads: usize,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         dropout: f32,
         #[serde(default = "normal002")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Init>", optional))]
         init: Init,
     },
     /// Pre-norm GPT block over `[T, E]`: attention and a GELU MLP, each with a residual.
     TransformerBlock {
         heads: usize,
         #[serde(default = "four")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
         mlp_ratio: usize,
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
         dropout: f32,
         #[serde(default = "normal002")]
+        #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Init>", optional))]
         init: Init,
     },
 }
