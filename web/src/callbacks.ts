@@ -3,7 +3,10 @@
 // exactly as `Model::fit` does natively. Custom callbacks are objects with any of Keras' hooks;
 // they run on the page, and `fit` waits for them (and for the promises they return) before the
 // next batch or epoch, so `model.stopTraining = true` and a thrown error take effect at once.
+import type { Builtin, Mode } from './generated/spec.js';
 import type { Logs } from './host.js';
+
+export type { Mode };
 
 /** A custom callback: any of Keras' hooks (each may return a promise, which `fit` awaits). */
 export interface Callback {
@@ -17,14 +20,13 @@ export interface Callback {
 
 /** A built-in callback, run by the engine (see `earlyStopping`, `reduceLROnPlateau`). */
 export interface BuiltinCallback {
-  readonly builtin: { type: 'early_stopping' | 'reduce_lr_on_plateau'; [key: string]: unknown };
+  /** nn's built-in callback as the engine reads it (types generated from crates/nn). */
+  readonly builtin: Builtin;
 }
 
-export type Mode = 'auto' | 'min' | 'max';
-
 /** Drop undefined fields so the engine's defaults apply. */
-function clean(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+function clean<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Keras' `EarlyStopping`: stop when `monitor` (default 'val_loss') has not improved by more than
@@ -32,7 +34,7 @@ function clean(o: Record<string, unknown>): Record<string, unknown> {
 export function earlyStopping(o: { monitor?: string; patience?: number; minDelta?: number; mode?: Mode; restoreBestWeights?: boolean } = {}): BuiltinCallback {
   return {
     builtin: {
-      type: 'early_stopping',
+      type: 'early_stopping' as const,
       ...clean({ monitor: o.monitor, patience: o.patience, min_delta: o.minDelta, mode: o.mode, restore_best_weights: o.restoreBestWeights }),
     },
   };
@@ -46,7 +48,7 @@ export function reduceLROnPlateau(
 ): BuiltinCallback {
   return {
     builtin: {
-      type: 'reduce_lr_on_plateau',
+      type: 'reduce_lr_on_plateau' as const,
       ...clean({ monitor: o.monitor, factor: o.factor, patience: o.patience, min_delta: o.minDelta, cooldown: o.cooldown, min_lr: o.minLr, mode: o.mode }),
     },
   };

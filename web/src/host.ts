@@ -17,6 +17,7 @@ import { detectWebGpu, type WebGpuInfo } from './features.js';
 import { CancelledError, yieldToEventLoop, type CallContext, type Handler } from './rpc.js';
 import type { DeviceKind } from './runtime.js';
 import type { ModelSpec } from './spec.js';
+import type { FitOptions } from './generated/spec.js';
 import { buffersOf, type WireArray } from './wire.js';
 
 export interface HostInitArgs {
@@ -75,16 +76,8 @@ export interface FitArgs {
   /** The page has an AbortSignal: yield after every batch so an abort stops within one batch. */
   cancellable: boolean;
 }
-export interface EngineFitOptions {
-  epochs: number;
-  batch_size: number;
-  shuffle: boolean;
-  validation_split: number;
-  metrics: string[];
-  callbacks: { type: string; [key: string]: unknown }[];
-  initial_epoch: number;
-  seed?: number;
-}
+/** nn's `FitOptions`, generated from the Rust (crates/nn/src/trainer.rs). */
+export type EngineFitOptions = FitOptions & { initial_epoch: number };
 /** The page's answer to an `ask` event. */
 export interface FitAnswer {
   stop?: boolean;

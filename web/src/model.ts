@@ -1,6 +1,7 @@
 // `sequential([...layers])`: a Keras-shaped model. The page keeps only the spec; the engine host
 // (the training worker by default) builds and trains the model, so `fit` never blocks the page.
 import { isBuiltin, type BuiltinCallback, type Callback } from './callbacks.js';
+import type { Metric } from './generated/spec.js';
 import type { FitAnswer, FitArgs, FitEvent, FitResult, LayerSummary, Logs, ModelInfo } from './host.js';
 import { CancelledError } from './rpc.js';
 import { noteDeviceChange, runtimeNow } from './runtime.js';
@@ -221,7 +222,7 @@ export class Sequential {
         batch_size: opts.batchSize ?? 32,
         shuffle: opts.shuffle ?? true,
         validation_split: opts.validationSplit ?? 0,
-        metrics: this.metrics(),
+        metrics: this.metrics() as Metric[],
         callbacks: builtins,
         initial_epoch: opts.initialEpoch ?? 0,
         seed: opts.seed,

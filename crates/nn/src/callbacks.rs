@@ -9,6 +9,7 @@ use webgrad_core::{bail, Result};
 /// Keras' `mode`: whether the monitored value should fall or rise; `auto` guesses from its name
 /// (accuracy, precision, recall and auc rise; losses and errors fall).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     #[default]
@@ -32,20 +33,26 @@ fn val_loss() -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct EarlyStopping {
     /// A key of the epoch logs: "val_loss" (default), "loss", "val_accuracy", …
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<String>", optional))]
     #[serde(default = "val_loss")]
     pub monitor: String,
     /// Epochs without improvement to wait before stopping.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
     #[serde(default)]
     pub patience: usize,
     /// Smallest change that counts as an improvement.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
     #[serde(default)]
     pub min_delta: f32,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Mode>", optional))]
     #[serde(default)]
     pub mode: Mode,
     /// At the end of `fit`, put back the weights of the best epoch.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
     #[serde(default)]
     pub restore_best_weights: bool,
 }
@@ -69,20 +76,28 @@ fn small() -> f32 {
 /// Keras' `ReduceLROnPlateau`: multiply the learning rate by `factor` after `patience` epochs
 /// without improvement, then wait `cooldown` epochs, never going below `min_lr`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ReduceLrOnPlateau {
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<String>", optional))]
     #[serde(default = "val_loss")]
     pub monitor: String,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
     #[serde(default = "tenth")]
     pub factor: f32,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
     #[serde(default = "ten")]
     pub patience: usize,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
     #[serde(default = "small")]
     pub min_delta: f32,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
     #[serde(default)]
     pub cooldown: usize,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
     #[serde(default)]
     pub min_lr: f32,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Mode>", optional))]
     #[serde(default)]
     pub mode: Mode,
 }
@@ -95,6 +110,7 @@ impl Default for ReduceLrOnPlateau {
 
 /// A built-in callback, tagged by `type` in JSON: `{ "type": "early_stopping", "patience": 3 }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Builtin {
     EarlyStopping(EarlyStopping),

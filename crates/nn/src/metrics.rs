@@ -10,6 +10,7 @@ use webgrad_core::{bail, no_grad, DType, Result, Tensor};
 
 /// What to report besides the loss (which is always reported).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// Fraction right, in the loss's own terms: argmax for the softmax losses, logit > 0 vs

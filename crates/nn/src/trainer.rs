@@ -23,31 +23,40 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct FitOptions {
     /// Epochs to run (numbered from `initial_epoch`).
     pub epochs: usize,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
     #[serde(default = "batch32")]
     pub batch_size: usize,
     /// Reshuffle the training examples every epoch (from the model's seeded generator, or from
     /// `seed` when given).
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
     #[serde(default = "yes")]
     pub shuffle: bool,
     /// Hold out this fraction of the examples — the last ones, before shuffling, as in Keras.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f32>", optional))]
     #[serde(default)]
     pub validation_split: f32,
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Vec<Metric>>", optional))]
     #[serde(default)]
     pub metrics: Vec<Metric>,
     /// Shorthand for an `early_stopping` entry of `callbacks`.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_stopping: Option<EarlyStopping>,
     /// Built-in callbacks, run in this order after every epoch.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Vec<Builtin>>", optional))]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub callbacks: Vec<Builtin>,
     /// The first epoch's number (to continue an earlier run).
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
     #[serde(default)]
     pub initial_epoch: usize,
     /// Seed of this run's shuffling; without it the model's own generator goes on.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
 }

@@ -5,7 +5,7 @@
 
 use ts_rs::{Config, TS};
 use webgrad_nn::{
-    Activation, Init, LayerSpec, LossSpec, ModelSpec, OptimizerSpec, Regularization, Schedule,
+    Activation, Builtin, EarlyStopping, FitOptions, Init, LayerSpec, LossSpec, Metric, Mode, ModelSpec, OptimizerSpec, ReduceLrOnPlateau, Regularization, Schedule,
 };
 
 fn render() -> String {
@@ -19,9 +19,15 @@ fn render() -> String {
         Schedule::decl(&cfg),
         Init::decl(&cfg),
         Activation::decl(&cfg),
+        FitOptions::decl(&cfg),
+        Metric::decl(&cfg),
+        Builtin::decl(&cfg),
+        EarlyStopping::decl(&cfg),
+        ReduceLrOnPlateau::decl(&cfg),
+        Mode::decl(&cfg),
     ];
     let mut out = String::from(
-        "// Generated from crates/nn (ModelSpec and the types it holds) by ts-rs; do not edit.\n\
+        "// Generated from crates/nn (ModelSpec and the types it holds, FitOptions and its callbacks) by ts-rs; do not edit.\n\
          // Regenerate: WEBGRAD_BLESS=1 cargo test --release -p webgrad-nn --test ts_types\n\n",
     );
     for d in decls {

@@ -1,4 +1,4 @@
-// Generated from crates/nn (ModelSpec and the types it holds) by ts-rs; do not edit.
+// Generated from crates/nn (ModelSpec and the types it holds, FitOptions and its callbacks) by ts-rs; do not edit.
 // Regenerate: WEBGRAD_BLESS=1 cargo test --release -p webgrad-nn --test ts_types
 
 export type ModelSpec = { 
@@ -53,3 +53,60 @@ export type Schedule = { "type": "constant" } | { "type": "step", step_size: num
 export type Init = "zeros" | "ones" | "glorot_uniform" | "glorot_normal" | "he_uniform" | "he_normal" | "lecun_uniform" | "lecun_normal" | { "normal": { std: number, } } | { "uniform": { limit: number, } };
 
 export type Activation = "linear" | "relu" | "leaky_relu" | "tanh" | "sigmoid" | "gelu" | "softmax";
+
+export type FitOptions = { 
+/**
+ * Epochs to run (numbered from `initial_epoch`).
+ */
+epochs: number, batch_size?: number, 
+/**
+ * Reshuffle the training examples every epoch (from the model's seeded generator, or from
+ * `seed` when given).
+ */
+shuffle?: boolean, 
+/**
+ * Hold out this fraction of the examples — the last ones, before shuffling, as in Keras.
+ */
+validation_split?: number, metrics?: Array<Metric>, 
+/**
+ * Shorthand for an `early_stopping` entry of `callbacks`.
+ */
+early_stopping?: EarlyStopping, 
+/**
+ * Built-in callbacks, run in this order after every epoch.
+ */
+callbacks?: Array<Builtin>, 
+/**
+ * The first epoch's number (to continue an earlier run).
+ */
+initial_epoch?: number, 
+/**
+ * Seed of this run's shuffling; without it the model's own generator goes on.
+ */
+seed?: number, };
+
+export type Metric = "accuracy" | "binary_accuracy" | "categorical_accuracy" | "mae" | "mse" | "precision" | "recall" | "auc";
+
+export type Builtin = { "type": "early_stopping" } & EarlyStopping | { "type": "reduce_lr_on_plateau" } & ReduceLrOnPlateau;
+
+export type EarlyStopping = { 
+/**
+ * A key of the epoch logs: "val_loss" (default), "loss", "val_accuracy", …
+ */
+monitor?: string, 
+/**
+ * Epochs without improvement to wait before stopping.
+ */
+patience?: number, 
+/**
+ * Smallest change that counts as an improvement.
+ */
+min_delta?: number, mode?: Mode, 
+/**
+ * At the end of `fit`, put back the weights of the best epoch.
+ */
+restore_best_weights?: boolean, };
+
+export type ReduceLrOnPlateau = { monitor?: string, factor?: number, patience?: number, min_delta?: number, cooldown?: number, min_lr?: number, mode?: Mode, };
+
+export type Mode = "auto" | "min" | "max";
