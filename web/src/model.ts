@@ -137,15 +137,15 @@ export class Sequential {
     return (this.compiled?.metrics ?? []).map((m) => METRICS[m] ?? m);
   }
   /** Logs with the metric names the user gave (`binaryAccuracy`, `val_binaryAccuracy`, …). */
-  private userLogs(logs: Logs): Logs {
+  private userLogs<T extends Record<string, unknown>>(logs: T): T {
     const names = new Map((this.compiled?.metrics ?? []).map((m) => [METRICS[m] ?? m, m] as const));
-    const out = {} as Logs;
+    const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(logs)) {
       const val = k.startsWith('val_');
       const base = val ? k.slice(4) : k;
       out[(val ? 'val_' : '') + (names.get(base) ?? base)] = v;
     }
-    return out;
+    return out as T;
   }
 
   /** Keras' `model.stopTraining`: set it to true in a callback and `fit` ends after the current
@@ -277,8 +277,7 @@ export class Sequential {
       onEvent,
       signal: opts.signal,
     });
-    const history: Record<string, number[]> = {};
-    for (const [k, v] of Object.entries(this.userLogs(r.history as unknown as Logs))) history[k] = v as unknown as number[];
+    const history = this.userLogs(r.history);
     const last = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]])) as Logs;
     for (const c of custom) await call(() => c.onTrainEnd?.(last));
     if (failure.failed) throw failure.error;

@@ -378,7 +378,6 @@ pub struct FitRun {
     sums: Sums,
     train_tally: Option<Tally>,
     val_tally: Option<Tally>,
-    metrics: Vec<Metric>,
     builtins: Vec<Builtin>,
     plateaus: Vec<Plateau>,
     cooldowns: Vec<usize>,
@@ -442,7 +441,6 @@ impl FitRun {
             sums: Sums::new(&options.metrics),
             train_tally: None,
             val_tally: None,
-            metrics: options.metrics.clone(),
             plateaus: vec![Plateau::default(); builtins.len()],
             cooldowns: vec![0; builtins.len()],
             builtins,
@@ -537,7 +535,7 @@ impl FitRun {
     /// Evaluate on the validation data (if any) and return its sums, to read back.
     pub fn val_sums(&mut self, model: &Model) -> Result<Option<Tensor>> {
         let Some((vx, vy)) = &self.val else { return Ok(None) };
-        let pending = model.evaluate_sums(vx, vy, self.batch_size.max(256), &self.metrics)?;
+        let pending = model.evaluate_sums(vx, vy, self.batch_size.max(256), &self.sums.metrics)?;
         self.val_tally = Some(pending.tally);
         Ok(Some(pending.sums))
     }
