@@ -176,7 +176,7 @@ export function hostHandlers(): Record<string, Handler> {
   /** Refresh a model's CPU copy (only while it trains on WebGPU: on the CPU nothing can be lost). */
   async function snapshot(e: Entry, epoch: number): Promise<void> {
     if (device !== 'webgpu') return;
-    e.snapshot = { bytes: await e.model.saveWeights(true), epoch };
+    e.snapshot = { bytes: await e.model.saveWeights(true, undefined), epoch };
   }
 
   /** After a device loss: every model is rebuilt on the CPU from its spec and last snapshot (one
@@ -279,8 +279,8 @@ export function hostHandlers(): Record<string, Handler> {
       return { id, spec, summary: model.summary() as LayerSummary[], summaryTable: model.summaryTable(), numParameters: model.numParameters, outputShape: Array.from(model.outputShape) };
     },
 
-    async 'model.save'(a: { id: number; withOptimizer: boolean }, ctx: CallContext): Promise<Uint8Array> {
-      const bytes: Uint8Array = await retryOnCpu(() => entry(a.id).model.saveWeights(a.withOptimizer));
+    async 'model.save'(a: { id: number; withOptimizer: boolean; metadata?: Record<string, string> }, ctx: CallContext): Promise<Uint8Array> {
+      const bytes: Uint8Array = await retryOnCpu(() => entry(a.id).model.saveWeights(a.withOptimizer, a.metadata));
       ctx.transfer(bytes.buffer as ArrayBuffer);
       return bytes;
     },

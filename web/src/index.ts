@@ -27,6 +27,7 @@ export type { Callback, BuiltinCallback } from './callbacks.js';
 export type { WasmSource } from './engine.js';
 export type { WireArray } from './wire.js';
 export * as datasets from './data.js';
+export * as io from './io.js';
 import * as functional from './functional.js'; export { functional as F }; export const nn = { functional }; export type { Reduction } from './functional.js';
 export type { Dataset, Kind2d, Synthetic2dOptions } from './data.js';
 

@@ -335,10 +335,12 @@ export class Sequential {
 
   /** The weights (and with `includeOptimizer`, the optimizer state, to resume training exactly)
    *  as safetensors bytes with the model spec in the metadata: `loadModel` rebuilds the model
-   *  from them alone, and PyTorch's `safetensors.torch.load` reads them. */
-  async save(opts: { includeOptimizer?: boolean } = {}): Promise<Uint8Array> {
+   *  from them alone, and PyTorch's `safetensors.torch.load` reads them. `metadata`: your own
+   *  strings to keep in the file (read them back with `wg.io.loadSafetensors(bytes).metadata`);
+   *  `format` and keys starting with `webgrad.` are webgrad's. */
+  async save(opts: { includeOptimizer?: boolean; metadata?: Record<string, string> } = {}): Promise<Uint8Array> {
     const id = (await this.build()).id;
-    return runtimeNow().client.call<Uint8Array>('model.save', { id, withOptimizer: !!opts.includeOptimizer });
+    return runtimeNow().client.call<Uint8Array>('model.save', { id, withOptimizer: !!opts.includeOptimizer, metadata: opts.metadata });
   }
 
   /** Load weights written by `save` (or any safetensors file with this model's names and shapes). */

@@ -104,6 +104,13 @@ pub fn from_safetensors(bytes: &[u8], device: &Device) -> Result<(NamedTensors, 
 /// The model's weights (and, with `with_optimizer`, its optimizer state) as safetensors bytes,
 /// with the spec in the metadata.
 pub fn save_weights(model: &Model, with_optimizer: bool) -> Result<Vec<u8>> {
+    save_weights_with(model, with_optimizer, HashMap::new())
+}
+
+/// `save_weights` plus the caller's own string metadata (an application's settings, a note),
+/// stored beside webgrad's keys; `format` and keys starting with `webgrad.` are webgrad's own.
+pub fn save_weights_with(model: &Model, with_optimizer: bool, user: HashMap<String, String>) -> Result<Vec<u8>> {
+    check_user_metadata(&user)?;
     let mut tensors: Vec<(String, Tensor)> = model.named_parameters().into_iter().map(|(n, p)| (n, p.get())).collect();
     let mut metadata = HashMap::from([(META_FORMAT.to_string(), "webgrad".to_string()), (META_SPEC.to_string(), model.spec().to_json())]);
     if with_optimizer {
@@ -111,7 +118,18 @@ pub fn save_weights(model: &Model, with_optimizer: bool) -> Result<Vec<u8>> {
         tensors.extend(opt.state_tensors().into_iter().map(|(n, t)| (format!("{OPTIMIZER_PREFIX}{n}"), t)));
         metadata.insert(META_STEPS.to_string(), opt.steps().to_string());
     }
+    metadata.extend(user);
     to_safetensors(&tensors, Some(metadata))
+}
+
+/// Metadata keys webgrad writes itself may not come from the caller.
+pub fn check_user_metadata(user: &HashMap<String, String>) -> Result<()> {
+    let mut keys: Vec<&String> = user.keys().filter(|k| k.as_str() == META_FORMAT || k.starts_with("webgrad.")).collect();
+    keys.sort();
+    match keys.first() {
+        Some(k) => bail!("save", "metadata key {:?} is webgrad's own (\"{}\" and keys starting with \"webgrad.\" are reserved)", k, META_FORMAT),
+        None => Ok(()),
+    }
 }
 
 /// Load weights saved by `save_weights` (or any safetensors file with the model's parameter

@@ -139,6 +139,22 @@ fn a_model_round_trips_with_its_optimizer_state() {
 }
 
 #[test]
+fn a_saved_model_carries_the_callers_metadata() {
+    let dev = cpu();
+    let model = tiny_model(&dev);
+    let user = HashMap::from([("state".to_string(), "dataset=xor".to_string()), ("epoch".to_string(), "12".to_string())]);
+    let bytes = save_weights_with(&model, true, user).unwrap();
+    let (_, meta) = tensor_map(&bytes, &dev);
+    assert_eq!((meta["state"].as_str(), meta["epoch"].as_str(), meta["format"].as_str()), ("dataset=xor", "12", "webgrad"));
+    assert!(meta.contains_key("webgrad.spec"), "webgrad's own keys stay");
+    load_self_contained(&bytes, &dev).unwrap();
+    for key in ["format", "webgrad.spec", "webgrad.anything"] {
+        let err = save_weights_with(&model, false, HashMap::from([(key.to_string(), "x".to_string())])).unwrap_err().to_string();
+        assert!(err.contains(key) && err.contains("reserved"), "{err}");
+    }
+}
+
+#[test]
 fn batch_norm_buffers_are_saved_too() {
     let dev = cpu();
     let spec = r#"{"input_shape": [3], "layers": [{"type": "dense", "units": 4}, {"type": "batch_norm"}, {"type": "dense", "units": 1}],

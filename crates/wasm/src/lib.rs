@@ -8,6 +8,7 @@ mod data;
 mod device;
 mod functional;
 mod fit;
+mod io;
 mod model;
 mod tensor;
 

@@ -170,8 +170,17 @@ impl WasmModel {
     /// Weights (and, with `with_optimizer`, the optimizer state) as safetensors bytes with the spec
     /// in the metadata. Async because WebGPU values can only be read asynchronously: they are
     /// copied into a CPU twin of the model first, which nn's `save_weights` then serialises.
+    /// `metadata` (optional): the caller's own `{ key: 'value' }` strings, stored beside
+    /// webgrad's keys.
     #[wasm_bindgen(js_name = saveWeights)]
-    pub fn save_weights(&self, with_optimizer: bool) -> js_sys::Promise {
+    pub fn save_weights(&self, with_optimizer: bool, metadata: JsValue) -> js_sys::Promise {
+        let user = match crate::io::metadata_arg(metadata) {
+            Ok(m) => m,
+            Err(e) => return js_sys::Promise::reject(&e.into()),
+        };
+        if let Err(e) = io::check_user_metadata(&user) {
+            return js_sys::Promise::reject(&js_err(e).into());
+        }
         let spec = self.inner.spec().clone();
         let params: Vec<(String, Tensor)> = self
             .inner
@@ -204,7 +213,7 @@ impl WasmModel {
                     .load_state(steps, to_cpu(state).await.map_err(err)?)
                     .map_err(err)?;
             }
-            let bytes = io::save_weights(&twin, with_optimizer).map_err(err)?;
+            let bytes = io::save_weights_with(&twin, with_optimizer, user).map_err(err)?;
             Ok(js_sys::Uint8Array::from(&bytes[..]).into())
         })
     }

@@ -1,0 +1,28 @@
+// Safetensors files of named tensors, as Python's `safetensors.numpy.save` / `load` read and
+// write them; the codec is the engine's (crates/nn/src/io.rs), run on the page's CPU engine.
+import { engine } from './engine.js';
+import { Tensor, asTensor, type TensorLike } from './tensor.js';
+
+/** Named tensors (float32 → F32, int32 → I32) and optional string metadata → file bytes. */
+export function saveSafetensors(tensors: Record<string, TensorLike>, metadata?: Record<string, string>): Uint8Array {
+  const w = new (engine().SafetensorsWriter)();
+  try {
+    for (const [name, t] of Object.entries(tensors)) w.add(name, asTensor(t).raw);
+    return w.finish(metadata);
+  } finally {
+    w.free();
+  }
+}
+
+/** Every tensor of a safetensors file (F32, F64, F16, BF16 → float32; I32, I64 → int32), by
+ *  name, and the file's string metadata (`model.save`'s `metadata` and webgrad's own keys). */
+export function loadSafetensors(bytes: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  const f = engine().SafetensorsFile.read(bytes);
+  try {
+    const tensors: Record<string, Tensor> = {};
+    f.names.forEach((name, i) => (tensors[name] = new Tensor(f.take(i))));
+    return { tensors, metadata: f.metadata as Record<string, string> };
+  } finally {
+    f.free();
+  }
+}
