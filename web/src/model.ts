@@ -3,7 +3,7 @@
 import { isBuiltin, type BuiltinCallback, type Callback } from './callbacks.js';
 import type { Metric } from './generated/spec.js';
 import type { FitAnswer, FitArgs, FitEvent, FitResult, LayerSummary, Logs, ModelInfo } from './host.js';
-import { CancelledError } from './rpc.js';
+import { CancelledError, type Client } from './rpc.js';
 import { noteDeviceChange, runtimeNow } from './runtime.js';
 import { modelSpec, type CompileOptions, type Layer, type ModelSpec, type OptimizerSpec } from './spec.js';
 import { Tensor, tensor, type DType, type TensorLike } from './tensor.js';
@@ -65,12 +65,10 @@ export interface SequentialOptions {
   seed?: number;
 }
 
-const remoteModels = new FinalizationRegistry<number>((id) => {
-  try {
-    void runtimeNow().client.call('model.dispose', { id }).catch(() => {});
-  } catch {
-    // the runtime is gone; so is the model
-  }
+// A model lives on the training host it was built on; `setDevice` closes that host (and so
+// frees its models) and starts another, whose model ids start again from 1.
+const remoteModels = new FinalizationRegistry<{ id: number; client: Client }>(({ id, client }) => {
+  if (!client.closed) void client.call('model.dispose', { id }).catch(() => {});
 });
 
 function isWire(x: unknown): x is WireArray {
@@ -99,6 +97,8 @@ export class Sequential {
   private loadedSpec?: ModelSpec;
   private remote?: Promise<ModelInfo>;
   private remoteId?: number;
+  /** The training host the model was built on. */
+  private client?: Client;
 
   constructor(layers: Layer[] = [], opts: SequentialOptions = {}) {
     this.layers = [...layers];
@@ -164,14 +164,24 @@ export class Sequential {
     if (!this.remote) {
       this.inputShape ??= inputShape;
       const spec = this.spec();
-      this.remote = runtimeNow().client.call<ModelInfo>('model.create', { spec }).then((info) => {
+      const client = runtimeNow().client;
+      this.client = client;
+      this.remote = client.call<ModelInfo>('model.create', { spec }).then((info) => {
         this.remoteId = info.id;
-        remoteModels.register(this, info.id, this);
+        remoteModels.register(this, { id: info.id, client }, this);
         return info;
       });
       this.remote.catch(() => (this.remote = undefined));
     }
     return this.remote;
+  }
+
+  /** The host the (built) model lives on; a clear error once `setDevice` has closed it. */
+  private host(): Client {
+    if (!this.client || this.client.closed) {
+      throw new Error('webgrad: this model was on the training host that setDevice() replaced; build the model again (save() before and loadModel() after keeps its weights)');
+    }
+    return this.client;
   }
 
   private async ensureBuilt(x: WireArray): Promise<number> {
@@ -272,7 +282,7 @@ export class Sequential {
     };
     for (const c of custom) await call(() => c.onTrainBegin?.());
     if (failure.failed) throw failure.error;
-    const r = await runtimeNow().client.call<FitResult>('model.fit', args, {
+    const r = await this.host().call<FitResult>('model.fit', args, {
       transfer: buffersOf(xw, yw, validation?.x, validation?.y),
       onEvent,
       signal: opts.signal,
@@ -289,7 +299,7 @@ export class Sequential {
     const xw = this.inputWire(x);
     const id = await this.ensureBuilt(xw);
     const yw = toWire(y, this.targetDtype());
-    return runtimeNow().client.call<number>('model.trainOnBatch', { id, x: xw, y: yw }, { transfer: buffersOf(xw, yw) });
+    return this.host().call<number>('model.trainOnBatch', { id, x: xw, y: yw }, { transfer: buffersOf(xw, yw) });
   }
 
   /** Loss and the compiled metrics over (x, y), evaluation mode. */
@@ -298,7 +308,7 @@ export class Sequential {
     const id = await this.ensureBuilt(xw);
     const yw = toWire(y, this.targetDtype());
     const args = { id, x: xw, y: yw, batchSize: opts.batchSize ?? 256, metrics: this.metrics() };
-    return this.userLogs(await runtimeNow().client.call<Logs>('model.evaluate', args, { transfer: buffersOf(xw, yw) }));
+    return this.userLogs(await this.host().call<Logs>('model.evaluate', args, { transfer: buffersOf(xw, yw) }));
   }
 
   /** Raw outputs (logits for cross-entropy losses) as a tensor on the page. */
@@ -312,14 +322,14 @@ export class Sequential {
   private async predictWith(x: Data, proba: boolean, batchSize: number): Promise<Tensor> {
     const xw = this.inputWire(x);
     const id = await this.ensureBuilt(xw);
-    const out = await runtimeNow().client.call<WireArray>('model.predict', { id, x: xw, proba, batchSize }, { transfer: buffersOf(xw) });
+    const out = await this.host().call<WireArray>('model.predict', { id, x: xw, proba, batchSize }, { transfer: buffersOf(xw) });
     return tensor(out.data, out.shape);
   }
 
   /** Every parameter and buffer by name (`<layer>.<param>`), as tensors on the page. */
   async getWeights(): Promise<Record<string, Tensor>> {
     const id = (await this.build()).id;
-    const ws = await runtimeNow().client.call<{ name: string; value: WireArray }[]>('model.getWeights', { id });
+    const ws = await this.host().call<{ name: string; value: WireArray }[]>('model.getWeights', { id });
     return Object.fromEntries(ws.map((w) => [w.name, tensor(w.value.data, w.value.shape)]));
   }
 
@@ -330,7 +340,7 @@ export class Sequential {
       const t = v instanceof Tensor ? v : tensor(v);
       return { name, value: { data: t.dataSync(), shape: t.shape } as WireArray };
     });
-    await runtimeNow().client.call('model.setWeights', { id, weights: list }, { transfer: buffersOf(...list.map((w) => w.value)) });
+    await this.host().call('model.setWeights', { id, weights: list }, { transfer: buffersOf(...list.map((w) => w.value)) });
   }
 
   /** The weights (and with `includeOptimizer`, the optimizer state, to resume training exactly)
@@ -340,30 +350,31 @@ export class Sequential {
    *  `format` and keys starting with `webgrad.` are webgrad's. */
   async save(opts: { includeOptimizer?: boolean; metadata?: Record<string, string> } = {}): Promise<Uint8Array> {
     const id = (await this.build()).id;
-    return runtimeNow().client.call<Uint8Array>('model.save', { id, withOptimizer: !!opts.includeOptimizer, metadata: opts.metadata });
+    return this.host().call<Uint8Array>('model.save', { id, withOptimizer: !!opts.includeOptimizer, metadata: opts.metadata });
   }
 
   /** Load weights written by `save` (or any safetensors file with this model's names and shapes). */
   async loadWeights(bytes: Uint8Array): Promise<void> {
     const id = (await this.build()).id;
-    await runtimeNow().client.call('model.loadWeights', { id, bytes });
+    await this.host().call('model.loadWeights', { id, bytes });
   }
 
   /** @internal a model already built by the host from a file. */
-  static fromLoaded(info: ModelInfo & { spec: ModelSpec }, metrics: string[] = []): Sequential {
+  static fromLoaded(info: ModelInfo & { spec: ModelSpec }, client: Client, metrics: string[] = []): Sequential {
     const m = new Sequential(info.spec.layers as Layer[], { inputShape: info.spec.input_shape, seed: info.spec.seed ?? 0 });
     m.loadedSpec = info.spec;
     m.compiled = { optimizer: info.spec.optimizer, loss: info.spec.loss as CompileOptions['loss'], metrics };
     m.remote = Promise.resolve(info);
     m.remoteId = info.id;
-    remoteModels.register(m, info.id, m);
+    m.client = client;
+    remoteModels.register(m, { id: info.id, client }, m);
     return m;
   }
 
   /** Set the base learning rate (a schedule still scales it). */
   async setLearningRate(lr: number): Promise<void> {
     const id = (await this.build()).id;
-    await runtimeNow().client.call('model.setLearningRate', { id, lr });
+    await this.host().call('model.setLearningRate', { id, lr });
   }
 
   /** Every layer's output for `x` (evaluation mode, no gradients), one tensor per layer in the
@@ -371,14 +382,14 @@ export class Sequential {
   async layerOutputs(x: Data): Promise<Tensor[]> {
     const xw = this.inputWire(x);
     const id = await this.ensureBuilt(xw);
-    const outs = await runtimeNow().client.call<WireArray[]>('model.layerOutputs', { id, x: xw }, { transfer: buffersOf(xw) });
+    const outs = await this.host().call<WireArray[]>('model.layerOutputs', { id, x: xw }, { transfer: buffersOf(xw) });
     return outs.map((o) => tensor(o.data, o.shape));
   }
 
   /** One parameter or buffer by name (`<layer>.<param>`, as `getWeights` names them). */
   async getParameter(name: string): Promise<Tensor> {
     const id = (await this.build()).id;
-    const w = await runtimeNow().client.call<WireArray>('model.getParameter', { id, name });
+    const w = await this.host().call<WireArray>('model.getParameter', { id, name });
     return tensor(w.data, w.shape);
   }
 
@@ -387,27 +398,27 @@ export class Sequential {
     const id = (await this.build()).id;
     const t = value instanceof Tensor ? value : tensor(value);
     const w = { data: t.dataSync(), shape: t.shape } as WireArray;
-    await runtimeNow().client.call('model.setParameter', { id, name, value: w }, { transfer: buffersOf(w) });
+    await this.host().call('model.setParameter', { id, name, value: w }, { transfer: buffersOf(w) });
   }
 
   /** Switch the optimizer mid-run, keeping the weights (the same kind keeps its state). */
   async setOptimizer(optimizer: OptimizerSpec): Promise<void> {
     const id = (await this.build()).id;
-    await runtimeNow().client.call('model.setOptimizer', { id, optimizer });
+    await this.host().call('model.setOptimizer', { id, optimizer });
     if (this.compiled) this.compiled = { ...this.compiled, optimizer };
   }
 
   /** Change the L1 / L2 penalties on the weights mid-run (0 turns one off). */
   async setRegularization(r: { l1?: number; l2?: number }): Promise<void> {
     const id = (await this.build()).id;
-    await runtimeNow().client.call('model.setRegularization', { id, l1: r.l1 ?? 0, l2: r.l2 ?? 0 });
+    await this.host().call('model.setRegularization', { id, l1: r.l1 ?? 0, l2: r.l2 ?? 0 });
   }
 
   /** Free the model in the engine now (optional: it is freed when this object is collected). */
   dispose(): void {
-    if (this.remoteId !== undefined) {
+    if (this.remoteId !== undefined && this.client && !this.client.closed) {
       remoteModels.unregister(this);
-      void runtimeNow().client.call('model.dispose', { id: this.remoteId }).catch(() => {});
+      void this.client.call('model.dispose', { id: this.remoteId }).catch(() => {});
     }
     this.remote = Promise.reject(new Error('webgrad: the model was disposed'));
     this.remote.catch(() => {});
@@ -416,8 +427,9 @@ export class Sequential {
 
 /** Rebuild a model (spec, weights, optimizer state if saved) from the bytes `model.save()` wrote. */
 export async function loadModel(bytes: Uint8Array, opts: { metrics?: string[] } = {}): Promise<Sequential> {
-  const info = await runtimeNow().client.call<ModelInfo & { spec: ModelSpec }>('model.fromBytes', { bytes: bytes.slice() });
-  return Sequential.fromLoaded(info, opts.metrics);
+  const client = runtimeNow().client;
+  const info = await client.call<ModelInfo & { spec: ModelSpec }>('model.fromBytes', { bytes: bytes.slice() });
+  return Sequential.fromLoaded(info, client, opts.metrics);
 }
 
 /** A stack of layers, Keras' `Sequential`. */

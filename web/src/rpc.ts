@@ -122,10 +122,17 @@ export class Client {
     port.onReply((r) => this.reply(r));
   }
 
+  /** True after `close()`: calls reject at once (a terminated worker would never answer). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+  private isClosed = false;
+
   call<T = unknown>(cmd: string, args?: unknown, opts: CallOptions = {}): Promise<T> {
     const id = this.nextId++;
     const signal = opts.signal;
     return new Promise<T>((resolve, reject) => {
+      if (this.isClosed) return reject(new Error(`webgrad: the engine was closed (${cmd} was not run)`));
       if (signal?.aborted) return reject(new CancelledError());
       const onAbort = () => this.port.post({ id, cmd: '$cancel' }, []);
       const done = () => signal?.removeEventListener('abort', onAbort);
@@ -173,6 +180,7 @@ export class Client {
   }
 
   close(): void {
+    this.isClosed = true;
     this.failAll('webgrad: the engine was closed');
     this.port.close();
   }

@@ -37,4 +37,21 @@ describe('setDevice', () => {
     expect(wg.deviceInfo().device).toBe('cpu');
     expect(Number.isFinite(await trainsOnce())).toBe(true);
   });
+
+  it('a model built before the switch says so clearly, and disposing it frees nothing on the new host', async () => {
+    const make = () => {
+      const m = wg.sequential([wg.dense({ units: 2, inputShape: [2] })], { seed: 1 });
+      m.compile({ optimizer: wg.sgd(0.1), loss: 'mse' });
+      return m;
+    };
+    const before = make();
+    await before.build();
+    await wg.setDevice('cpu');
+    const after = make(); // the new host numbers its models from 1 again
+    await after.build();
+    await expect(before.predict([[1, 2]])).rejects.toThrow(/setDevice\(\) replaced; build the model again/);
+    before.dispose();
+    expect((await after.predict([[1, 2]])).shape).toEqual([1, 2]);
+    after.dispose();
+  });
 });
