@@ -10,7 +10,10 @@ export interface Saved {
   hash: string;
   epoch: number;
   history: LossHistory;
-  tensors: Tensors;
+  /** The model file (`model.save()`'s bytes: weights, optimizer state, spec). */
+  model?: Uint8Array;
+  /** Autosaves from before model files: the weights as named arrays. */
+  tensors?: Tensors;
   savedAt: number;
 }
 

@@ -181,7 +181,11 @@ describe('playground', () => {
     const bytes = await readFile(file);
     const headerLen = Number(bytes.readBigUInt64LE(0));
     const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString());
-    expect(header.__metadata__.format).toBe('webgrad-playground');
+    // webgrad's own model file (wg.loadModel rebuilds it), with the experiment beside it.
+    expect(header.__metadata__.format).toBe('webgrad');
+    expect(header.__metadata__.application).toBe('webgrad-playground');
+    expect(header.__metadata__.state).toContain('dataset=gauss');
+    expect(Number(header.__metadata__['webgrad.optimizer_steps'])).toBeGreaterThan(0); // training resumes exactly
     expect(JSON.parse(header.__metadata__.spec).hidden.length).toBe(2);
     const wgSpec = JSON.parse(header.__metadata__['webgrad.spec']);
     expect(wgSpec.input_shape).toEqual([2]);

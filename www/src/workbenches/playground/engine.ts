@@ -1,10 +1,9 @@
-// The one place the playground talks to the engine. Every view goes through this adapter, so the
-// engine's API can change without touching them.
-//
-// Training runs in a Web Worker (trainer.worker.ts) that loads webgrad and builds the model from
-// `webgradSpec(spec)` with webgrad's `Model`; this side only sends commands and receives
-// Float32Array snapshots.
+// The one place the playground talks to webgrad, through the public package as any embedder
+// does: `wg.init` starts the package's training worker on the chosen device, the model is a
+// `wg.sequential` trained with `fit` (the engine's one training loop), and every picture comes from
+// `predict`, `layerOutputs` and `getWeights`. Views never see webgrad; they get plain arrays.
 
+import * as wg from 'webgrad';
 import type { Tensors } from '../../shared/persist';
 import type { DeviceInfo } from '../../shared/views/deviceView';
 import type { Activation, DevicePref, Loss, Optimizer, Regularization } from './state';
@@ -37,8 +36,9 @@ export interface TrainSet {
   testN: number;
 }
 
-/** What the views draw after a training burst; fetched in one round trip. */
+/** What the views draw after a training burst. */
 export interface Snapshot {
+  /** Data loss (no penalty), as TF Playground shows it. */
   trainLoss: number;
   testLoss: number;
   /** Model outputs (probabilities after softmax) per train / test row: [rows × outputs]. */
@@ -51,186 +51,244 @@ export interface Snapshot {
   biases: Float32Array[];
 }
 
-/** The same model as webgrad's own JSON model spec (crates/nn `ModelSpec`): the worker builds and
- *  trains the model from it, and model files carry it so that webgrad can rebuild the model
- *  without the playground. */
-export function webgradSpec(s: ModelSpec): object {
-  const layers: object[] = [];
+/** The playground's settings as a Keras-style model: dense layers (batch norm between the dense
+ *  layer and its activation, dropout after it), the output layer, loss, optimizer, penalties. */
+function sequentialOf(s: ModelSpec): wg.Sequential {
+  const L = wg.layers;
+  const layers: wg.Layer[] = [];
   for (const h of s.hidden) {
-    layers.push({ type: 'dense', units: h.units, activation: s.batchNorm ? 'linear' : h.activation });
-    if (s.batchNorm) layers.push({ type: 'batch_norm' }, { type: 'activation', activation: h.activation });
-    if (s.dropout > 0) layers.push({ type: 'dropout', rate: s.dropout });
+    layers.push(L.dense({ units: h.units, activation: s.batchNorm ? 'linear' : h.activation }));
+    if (s.batchNorm) layers.push(L.batchNormalization(), L.activation({ activation: h.activation }));
+    if (s.dropout > 0) layers.push(L.dropout({ rate: s.dropout }));
   }
-  layers.push({ type: 'dense', units: s.outputs, activation: s.outputActivation === 'tanh' ? 'tanh' : 'linear' });
-  const decay = s.regularization === 'L2' ? s.regRate : 0;
-  const optimizer = s.optimizer === 'adam'
-    ? { type: 'adam', lr: s.learningRate }
-    : { type: 'sgd', lr: s.learningRate, momentum: s.optimizer === 'momentum' ? 0.9 : 0 };
-  return {
-    input_shape: [s.inputs],
-    layers,
-    loss: s.loss === 'xent' ? { type: 'softmax_cross_entropy' } : { type: 'mse' },
-    optimizer,
-    regularization: { l1: s.regularization === 'L1' ? s.regRate : 0, l2: decay / 2 },
-    seed: s.seed,
-  };
+  layers.push(L.dense({ units: s.outputs, activation: s.outputActivation === 'tanh' ? 'tanh' : 'linear' }));
+  const model = wg.sequential(layers, { inputShape: [s.inputs], seed: s.seed });
+  model.compile({ optimizer: optimizerOf(s), loss: s.loss === 'xent' ? 'softmaxCrossEntropy' : 'mse', regularization: penaltiesOf(s) });
+  return model;
 }
 
-
-export interface EngineModel {
-  /** Change optimisation settings without losing the trained weights. */
-  setHyper(h: Partial<Pick<ModelSpec, 'learningRate' | 'regularization' | 'regRate' | 'optimizer'>>): void;
-  /** `batches` optimizer steps on random mini-batches of `batchSize` training rows. */
-  train(batches: number, batchSize: number): Promise<void>;
-  snapshot(gridX: Float32Array, gridN: number): Promise<Snapshot>;
-  setWeight(layer: number, from: number, to: number, value: number): Promise<void>;
-  setBias(layer: number, unit: number, value: number): Promise<void>;
-  exportWeights(): Promise<Tensors>;
-  importWeights(t: Tensors): Promise<void>;
-  dispose(): void;
+function optimizerOf(s: Pick<ModelSpec, 'optimizer' | 'learningRate'>): wg.OptimizerSpec {
+  if (s.optimizer === 'adam') return wg.adam(s.learningRate);
+  return wg.sgd(s.learningRate, { momentum: s.optimizer === 'momentum' ? 0.9 : 0 });
 }
 
+/** TF Playground's L2 adds rate·w²/2 to the loss; webgrad's l2 adds l2·w². */
+function penaltiesOf(s: Pick<ModelSpec, 'regularization' | 'regRate'>): { l1: number; l2: number } {
+  return { l1: s.regularization === 'L1' ? s.regRate : 0, l2: s.regularization === 'L2' ? s.regRate / 2 : 0 };
+}
+
+/** Where the playground's layers sit among the model's layers (see `sequentialOf`). */
+interface Layout {
+  /** Per dense layer (hidden layers, then the output): its index in the model. */
+  dense: number[];
+  /** Per hidden layer: the index of the layer whose output the heatmaps show (after the activation). */
+  shown: number[];
+  /** Per hidden layer with batch norm: the batch-norm layer's index. */
+  bn: number[];
+}
+
+function layout(spec: ModelSpec): Layout {
+  const out: Layout = { dense: [], shown: [], bn: [] };
+  let i = 0;
+  for (const _ of spec.hidden) {
+    out.dense.push(i);
+    if (spec.batchNorm) {
+      out.bn.push(i + 1);
+      out.shown.push(i + 2);
+      i += 3;
+    } else {
+      out.shown.push(i);
+      i += 1;
+    }
+    if (spec.dropout > 0) i += 1;
+  }
+  out.dense.push(i);
+  return out;
+}
+
+// ---- device ----------------------------------------------------------------------------------
 
 let device: DeviceInfo = { active: 'cpu', label: 'starting…', webgpuAvailable: false };
+let started: DevicePref | null = null;
 
-/** Request/response over postMessage; transferables for the typed arrays. */
-class Rpc {
-  private next = 1;
-  private pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  constructor(readonly worker: Worker) {
-    worker.onmessage = (e: MessageEvent<{ id: number; result?: unknown; error?: string }>) => {
-      const p = this.pending.get(e.data.id);
-      this.pending.delete(e.data.id);
-      if (e.data.error !== undefined) p?.reject(new Error(e.data.error));
-      else p?.resolve(e.data.result);
-    };
-    worker.onerror = (e) => this.failAll(`the training worker failed: ${e.message}`);
-  }
-  call<R>(op: string, ...args: unknown[]): Promise<R> {
-    return new Promise((resolve, reject) => {
-      const id = this.next++;
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op, args });
-    });
-  }
-  failAll(msg: string) {
-    for (const p of this.pending.values()) p.reject(new Error(msg));
-    this.pending.clear();
-  }
-}
-
-let rpc: Rpc | null = null;
-
-/** Starts a fresh training worker on the device for `pref` ('auto' = WebGPU when available).
- *  When the device can't be had, falls back to the CPU and says why in `fallback`. */
+/** Starts webgrad (first call) or moves training to the device for `pref` ('auto' = WebGPU when
+ *  available). Models built before a switch are gone: build them again. When the device can't be
+ *  had, falls back to the CPU and says why in `fallback`. */
 export async function initDevice(pref: DevicePref): Promise<DeviceInfo & { fallback?: string }> {
-  const start = async (p: DevicePref) => {
-    rpc?.failAll('the device was switched');
-    rpc?.worker.terminate();
-    rpc = new Rpc(new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'webgrad-trainer' }));
-    return rpc.call<{ device: 'cpu' | 'webgpu'; name: string; flavor: string; webgpu: boolean }>('init', p);
-  };
+  const start = (p: DevicePref) => (started === null ? wg.init({ device: p }) : wg.setDevice(p));
   let fallback: string | undefined;
-  let info;
-  try {
-    info = await start(pref);
-  } catch (e) {
-    if (pref === 'cpu') throw e;
-    fallback = (e as Error).message;
-    info = await start('cpu');
+  let info: wg.DeviceInfo;
+  if (started === pref) info = wg.deviceInfo();
+  else {
+    try {
+      info = await start(pref);
+    } catch (e) {
+      if (pref === 'cpu') throw e;
+      fallback = (e as Error).message;
+      info = await start('cpu');
+    }
   }
-  device = { active: info.device, label: info.name, webgpuAvailable: info.webgpu };
+  started = pref;
+  device = { active: info.device, label: info.name, webgpuAvailable: info.webgpu.available };
   return { ...device, fallback };
 }
 
-/** Bytes of wasm memory in the training worker. */
-export function engineMemory(): Promise<number> {
-  return rpc ? rpc.call<number>('memory') : Promise.resolve(0);
+/** Bytes of wasm memory in the training worker (the tests check that training does not grow it). */
+export async function engineMemory(): Promise<number> {
+  return started === null ? 0 : (await wg.memoryInfo()).host.wasmBytes;
 }
 
 export function deviceInfo(): DeviceInfo {
   return device;
 }
 
-class WorkerModel implements EngineModel {
-  constructor(private rpc: Rpc) {}
-  setHyper(h: Parameters<EngineModel['setHyper']>[0]) {
-    void this.rpc.call('setHyper', h);
+// ---- the model -------------------------------------------------------------------------------
+
+export class PlaygroundModel {
+  private model: wg.Sequential;
+  private layout: Layout;
+  private x: wg.Tensor;
+  private y: wg.Tensor;
+  private xTest: wg.Tensor;
+  private yTest: wg.Tensor;
+
+  private constructor(private spec: ModelSpec, data: TrainSet) {
+    this.model = sequentialOf(spec);
+    this.layout = layout(spec);
+    this.x = wg.tensor(data.trainX, [data.trainN, spec.inputs]);
+    this.y = this.targets(data.trainY, data.trainN);
+    this.xTest = wg.tensor(data.testX, [data.testN, spec.inputs]);
+    this.yTest = this.targets(data.testY, data.testN);
   }
-  train(batches: number, batchSize: number) {
-    return this.rpc.call<void>('train', batches, batchSize);
+
+  /** The model built in the training worker (weights from the seed). */
+  static async build(spec: ModelSpec, data: TrainSet): Promise<PlaygroundModel> {
+    const m = new PlaygroundModel(spec, data);
+    try {
+      await m.model.build();
+    } catch (e) {
+      m.dispose();
+      throw e;
+    }
+    return m;
   }
-  snapshot(gridX: Float32Array, gridN: number) {
-    return this.rpc.call<Snapshot>('snapshot', gridX, gridN);
+
+  /** Class indices (int32 [n]) for cross-entropy, values (float32 [n × outputs]) otherwise. */
+  private targets(y: Float32Array, n: number): wg.Tensor {
+    if (this.spec.loss === 'xent') return wg.tensor(Int32Array.from(y), [n], 'int32');
+    return wg.tensor(y, [n, this.spec.outputs]);
   }
+
+  /** New optimizer settings and penalties; the weights (and same-kind optimizer state) stay. */
+  async setHyper(h: Partial<Pick<ModelSpec, 'learningRate' | 'regularization' | 'regRate' | 'optimizer'>>) {
+    this.spec = { ...this.spec, ...h };
+    await this.model.setOptimizer(optimizerOf(this.spec));
+    await this.model.setRegularization(penaltiesOf(this.spec));
+  }
+
+  /** `epochs` passes over the training set in shuffled mini-batches (`fit`), numbered from `from`. */
+  async train(epochs: number, batchSize: number, from: number): Promise<void> {
+    const n = this.x.shape[0];
+    if (n === 0) return;
+    await this.model.fit(this.x, this.y, { epochs, batchSize: Math.min(batchSize, n), initialEpoch: from });
+  }
+
+  /** Outputs as the views read them: probabilities after softmax, raw values otherwise. */
+  private shown(out: wg.Tensor): Float32Array {
+    return (this.spec.loss === 'xent' ? out.softmax(-1) : out).dataSync() as Float32Array;
+  }
+
+  /** Data loss of outputs against targets: the engine's own loss functions. */
+  private dataLoss(out: wg.Tensor, y: wg.Tensor): number {
+    return (this.spec.loss === 'xent' ? wg.F.crossEntropy(out, y) : wg.F.mseLoss(out, y)).dataSync()[0];
+  }
+
+  async snapshot(gridX: Float32Array, gridN: number): Promise<Snapshot> {
+    const evalSet = async (x: wg.Tensor, y: wg.Tensor) => {
+      if (x.shape[0] === 0) return { out: new Float32Array(0), loss: 0 };
+      const pred = await this.model.predict(x);
+      try {
+        return wg.tidy(() => ({ out: this.shown(pred), loss: this.dataLoss(pred, y) }));
+      } finally {
+        pred.dispose();
+      }
+    };
+    const g = wg.tensor(gridX, [gridN, this.spec.inputs]);
+    const [tr, te, outs, params] = await Promise.all([
+      evalSet(this.x, this.y),
+      evalSet(this.xTest, this.yTest),
+      this.model.layerOutputs(g),
+      this.model.getWeights(),
+    ]).finally(() => g.dispose());
+    try {
+      const grid = [...this.layout.shown.map((i) => outs[i].dataSync() as Float32Array), wg.tidy(() => this.shown(outs[outs.length - 1]))];
+      const read = (name: string) => params[name].dataSync() as Float32Array;
+      return {
+        trainLoss: tr.loss,
+        testLoss: te.loss,
+        trainOut: tr.out,
+        testOut: te.out,
+        grid,
+        weights: this.layout.dense.map((i) => read(`${i}.weight`)),
+        biases: this.layout.dense.map((i) => read(`${i}.bias`)),
+      };
+    } finally {
+      for (const t of [...outs, ...Object.values(params)]) t.dispose();
+    }
+  }
+
+  /** Read one parameter, change one value, put it back (the optimizer state stays). */
+  private async edit(name: string, index: number, value: number) {
+    const t = await this.model.getParameter(name);
+    const data = Float32Array.from(t.dataSync());
+    data[index] = value;
+    await this.model.setParameter(name, wg.tensor(data, t.shape));
+  }
+
   setWeight(layer: number, from: number, to: number, value: number) {
-    return this.rpc.call<void>('setWeight', layer, from, to, value);
+    const d = this.layout.dense[layer];
+    const units = layer + 1 < this.layout.dense.length ? this.spec.hidden[layer].units : this.spec.outputs;
+    return this.edit(`${d}.weight`, from * units + to, value);
   }
+
   setBias(layer: number, unit: number, value: number) {
-    return this.rpc.call<void>('setBias', layer, unit, value);
+    return this.edit(`${this.layout.dense[layer]}.bias`, unit, value);
   }
-  exportWeights() {
-    return this.rpc.call<Tensors>('exportWeights');
+
+  /** A model file: weights and optimizer state (safetensors, with webgrad's spec so that
+   *  `wg.loadModel` rebuilds it alone) plus the caller's metadata. */
+  save(metadata: Record<string, string>): Promise<Uint8Array> {
+    return this.model.save({ includeOptimizer: true, metadata });
   }
-  importWeights(t: Tensors) {
-    return this.rpc.call<void>('importWeights', t);
+
+  /** Weights (and optimizer state, when present) from a model file; also files from before the
+   *  playground used webgrad's layer names (`layers.<l>.…`). */
+  async load(bytes: Uint8Array): Promise<void> {
+    const { tensors } = wg.io.loadSafetensors(bytes);
+    if (Object.keys(tensors).some((n) => n.startsWith('layers.'))) await this.model.setWeights(this.fromLegacyNames(tensors));
+    else await this.model.loadWeights(bytes);
   }
+
+  /** Autosaves from before model files: plain named arrays. */
+  async loadTensors(t: Tensors): Promise<void> {
+    const named = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, wg.tensor(v.data, v.shape)]));
+    const legacy = Object.keys(named).some((n) => n.startsWith('layers.'));
+    await this.model.setWeights(legacy ? this.fromLegacyNames(named) : named);
+  }
+
+  private fromLegacyNames(t: Record<string, wg.Tensor>): Record<string, wg.Tensor> {
+    const out: Record<string, wg.Tensor> = {};
+    for (const [name, v] of Object.entries(t)) {
+      const m = /^layers\.(\d+)\.(bn\.)?(.+)$/.exec(name);
+      const l = m ? Number(m[1]) : NaN;
+      const at = m?.[2] ? this.layout.bn[l] : this.layout.dense[l];
+      out[at === undefined || !m ? name : `${at}.${m[3]}`] = v;
+    }
+    return out;
+  }
+
   dispose() {
-    if (this.rpc === rpc) void this.rpc.call('dispose').catch(() => {});
+    this.model.dispose();
+    for (const t of [this.x, this.y, this.xTest, this.yTest]) t.dispose();
   }
-}
-
-export async function buildModel(spec: ModelSpec, data: TrainSet): Promise<EngineModel> {
-  if (!rpc) throw new Error('the engine is not started');
-  await rpc.call('build', spec, data);
-  return new WorkerModel(rpc);
-}
-
-// ---- safetensors ------------------------------------------------------------------------------
-// Format: 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}}
-// with optional "__metadata__" (string → string), then the raw little-endian tensor bytes.
-
-export function encodeSafetensors(t: Tensors, metadata: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: metadata };
-  let offset = 0;
-  const names = Object.keys(t).sort();
-  for (const n of names) {
-    const bytes = t[n].data.length * 4;
-    header[n] = { dtype: 'F32', shape: t[n].shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  while ((8 + json.length) % 8 !== 0) json += ' ';
-  const head = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + head.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let pos = 8 + head.length;
-  for (const n of names) {
-    const d = t[n].data;
-    const view = new DataView(out.buffer, pos, d.length * 4);
-    d.forEach((v, i) => view.setFloat32(i * 4, v, true));
-    pos += d.length * 4;
-  }
-  return out;
-}
-
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Tensors; metadata: Record<string, string> } {
-  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(dv.getBigUint64(0, true));
-  if (n > bytes.length - 8) throw new Error(`safetensors: header of ${n} bytes exceeds the file`);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  const base = 8 + n;
-  const tensors: Tensors = {};
-  for (const [name, info] of Object.entries(header as Record<string, any>)) {
-    if (name === '__metadata__') continue;
-    if (info.dtype !== 'F32') throw new Error(`safetensors: ${name} is ${info.dtype}, only F32 is read`);
-    const [a, b] = info.data_offsets as [number, number];
-    if (base + b > bytes.length || b < a) throw new Error(`safetensors: ${name} lies outside the file`);
-    const data = new Float32Array((b - a) / 4);
-    for (let i = 0; i < data.length; i++) data[i] = dv.getFloat32(base + a + i * 4, true);
-    tensors[name] = { shape: info.shape, data };
-  }
-  return { tensors, metadata: header.__metadata__ ?? {} };
 }

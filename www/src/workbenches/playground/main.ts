@@ -3,8 +3,7 @@
 import * as wg from 'webgrad';
 import { featureMatrix, gridPoints, makeSplit, type Point, type Split } from './data';
 import {
-  buildModel, decodeSafetensors, deviceInfo, engineMemory, encodeSafetensors, initDevice, type EngineModel,
-  type ModelSpec, type Snapshot, type TrainSet, webgradSpec,
+  deviceInfo, engineMemory, initDevice, PlaygroundModel, type ModelSpec, type Snapshot, type Tensors, type TrainSet,
 } from './engine';
 import { autosave, clearAutosave, download, restore } from '../../shared/persist';
 import {
@@ -19,19 +18,18 @@ import { LossChart } from '../../shared/views/lossChart';
 import { confusion, MetricsView } from '../../shared/views/metrics';
 import { fmt, NetworkView } from './views/network';
 
-// The page's own engine (no worker, CPU): the data sets come from webgrad's generators. Training
-// runs in trainer.worker.ts.
-await wg.init({ worker: false, device: 'cpu' });
-
 const RES = 80; // grid cells per side for every heatmap
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector(sel) as T;
 
 // ---- state ---------------------------------------------------------------------------------------
 
 const parsed = fromHash(location.hash);
+// webgrad first: the data sets come from its generators (on this page), and models train in its
+// worker on the device the link asks for.
+const startup = await initDevice(parsed.state.device);
 let state: State = parsed.state;
 let split: Split = makeSplit(state);
-let model: EngineModel | null = null;
+let model: PlaygroundModel | null = null;
 let modelGen = 0;
 let epoch = 0;
 let playing = false;
@@ -133,7 +131,7 @@ function change(patch: Partial<State>) {
     model?.setHyper({
       learningRate: state.learningRate, regularization: state.regularization,
       regRate: state.regRate, optimizer: state.optimizer,
-    });
+    }).catch((e: Error) => note(`Could not change the settings: ${e.message}`));
     render();
     draw();
   }
@@ -187,15 +185,24 @@ function trainSet(s: State): TrainSet {
   };
 }
 
-/** New model from the current state (weights from `tensors` when given); epoch back to 0. */
-async function rebuild(tensors?: Parameters<EngineModel['importWeights']>[0], keepEpoch = false) {
+/** Weights to start a model from: a model file's bytes, or an old autosave's arrays. */
+type Weights = { bytes?: Uint8Array; tensors?: Tensors };
+
+/** New model from the current state (weights from `from` when given); epoch back to 0. */
+async function rebuild(from?: Weights, keepEpoch = false) {
   const gen = ++modelGen;
   model?.dispose();
   model = null;
   try {
-    const m = await buildModel(specOf(state), trainSet(state));
+    const m = await PlaygroundModel.build(specOf(state), trainSet(state));
     if (gen !== modelGen) return m.dispose();
-    if (tensors) await m.importWeights(tensors);
+    try {
+      if (from?.bytes) await m.load(from.bytes);
+      else if (from?.tensors) await m.loadTensors(from.tensors);
+    } catch (e) {
+      m.dispose();
+      throw e;
+    }
     model = m;
   } catch (e) {
     setPlaying(false);
@@ -212,11 +219,21 @@ async function rebuild(tensors?: Parameters<EngineModel['importWeights']>[0], ke
   if (!keepEpoch && last) chart.push(0, last.trainLoss, last.testLoss);
 }
 
+/** The model moves with its weights and optimizer state: saved on the old device's worker,
+ *  loaded on the new one's. */
 async function switchDevice() {
-  const tensors = await model?.exportWeights();
+  const m = model;
   model = null;
+  modelGen++;
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await m?.save({});
+  } catch {
+    // the old worker is gone; the new model starts from its seed
+  }
+  m?.dispose();
   await startDevice();
-  await rebuild(tensors, true);
+  await rebuild({ bytes }, true);
 }
 
 async function startDevice() {
@@ -253,7 +270,7 @@ async function trainEpochs(n: number) {
   try {
     const batches = Math.max(1, Math.ceil(split.train.length / state.batch));
     const t0 = performance.now();
-    await m.train(batches * n, state.batch);
+    await m.train(n, state.batch, epoch);
     const perEpoch = (performance.now() - t0) / n;
     pace.epochs = Math.max(1, Math.min(20, Math.round(40 / Math.max(perEpoch, 1))));
     if (m !== model) return;
@@ -263,6 +280,7 @@ async function trainEpochs(n: number) {
     chart.push(epoch, last!.trainLoss, last!.testLoss);
     dirty = true;
   } catch (e) {
+    if (m !== model) return; // the model was replaced (reset, new device) while it trained
     setPlaying(false);
     note(`Training stopped: ${(e as Error).message}`);
   } finally {
@@ -374,15 +392,18 @@ addEventListener('keydown', (e) => {
 
 $('#save-model').onclick = async () => {
   if (!model) return;
-  const tensors = await model.exportWeights();
-  const bytes = encodeSafetensors(tensors, {
-    format: 'webgrad-playground',
-    spec: JSON.stringify(specOf(state)),
-    'webgrad.spec': JSON.stringify(webgradSpec(specOf(state))),
-    state: toHash(state),
-    epoch: String(epoch),
-  });
-  download(bytes, `webgrad-${state.dataset}-epoch${epoch}.safetensors`);
+  try {
+    // webgrad's own file (its spec rebuilds the model with `wg.loadModel`), plus the experiment.
+    const bytes = await model.save({
+      application: 'webgrad-playground',
+      spec: JSON.stringify(specOf(state)),
+      state: toHash(state),
+      epoch: String(epoch),
+    });
+    download(bytes, `webgrad-${state.dataset}-epoch${epoch}.safetensors`);
+  } catch (e) {
+    note(`Could not save the model: ${(e as Error).message}`);
+  }
 };
 const fileInput = $<HTMLInputElement>('#load-file');
 $('#load-model').onclick = () => fileInput.click();
@@ -391,7 +412,8 @@ fileInput.onchange = async () => {
   fileInput.value = '';
   if (!file) return;
   try {
-    const { tensors, metadata } = decodeSafetensors(new Uint8Array(await file.arrayBuffer()));
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const { metadata } = wg.io.loadSafetensors(bytes);
     if (metadata.state) {
       const p = fromHash(metadata.state);
       state = p.state;
@@ -399,7 +421,7 @@ fileInput.onchange = async () => {
       writeHash();
     }
     setPlaying(false);
-    await rebuild(tensors);
+    await rebuild({ bytes });
     epoch = Number(metadata.epoch ?? 0) || 0;
     draw();
     note(`Loaded ${file.name}.`);
@@ -433,7 +455,7 @@ async function save() {
   if (!dirty || !model || busy) return;
   dirty = false;
   try {
-    await autosave({ hash: toHash(state), epoch, history: chart.history, tensors: await model.exportWeights(), savedAt: Date.now() });
+    await autosave({ hash: toHash(state), epoch, history: chart.history, model: await model.save({}), savedAt: Date.now() });
   } catch {
     // Private windows may refuse IndexedDB; the URL still holds the settings.
   }
@@ -456,20 +478,21 @@ addEventListener('hashchange', () => {
 async function start() {
   const saved = await restore();
   const fresh = location.hash.replace(/^#/, '') === '';
-  let tensors;
+  let weights: Weights | undefined;
   if (saved && (fresh || toHash(fromHash(saved.hash).state) === toHash(state))) {
     state = fromHash(saved.hash).state;
     split = makeSplit(state);
-    tensors = saved.tensors;
+    weights = { bytes: saved.model, tensors: saved.tensors };
   }
   if (parsed.problems.length) {
     note(`Some settings in the link were not understood and were reset to their defaults: ${parsed.problems.join('; ')}.`, true);
   }
   writeHash();
+  if (startup.fallback) note(`${parsed.state.device === 'auto' ? 'WebGPU' : parsed.state.device} is not available here, so training runs on the CPU (${startup.fallback}).`);
   await startDevice();
   render();
-  await rebuild(tensors);
-  if (tensors && saved) {
+  await rebuild(weights);
+  if (weights && saved) {
     epoch = saved.epoch;
     chart.set(saved.history);
     draw();
