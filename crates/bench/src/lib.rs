@@ -150,7 +150,7 @@ pub fn elementwise(now: Clock, opts: &Options, print: &mut dyn FnMut(String)) ->
     report("mul by scalar", ms, 2.0);
     for op in [UnaryOp::Relu, UnaryOp::Exp, UnaryOp::Tanh, UnaryOp::Sigmoid] {
         let ms = time_ms(now, opts, || kernels::unary(op, &a, black_box(&mut out)));
-        report(&format!("{op:?}").to_lowercase(), ms, 2.0);
+        report(op.name(), ms, 2.0);
     }
     let mut total = [0.0f32];
     let ms = time_ms(now, opts, || kernels::reduce_rows(ReduceOp::Sum, &a, n, black_box(&mut total)));

@@ -29,72 +29,67 @@ impl DType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UnaryOp {
-    Neg,
-    Exp,
-    Log,
-    Sqrt,
-    Abs,
-    Relu,
-    Sigmoid,
-    Tanh,
-    Sin,
-    Cos,
-    Erf,
-    Recip,
-    /// -1, 0 or 1; used by backward rules (abs, L1).
-    Sign,
+crate::op_table! {
+    /// Elementwise f32 → f32.
+    pub enum UnaryOp {
+        Neg = "neg" / OP_NEG,
+        Exp = "exp" / OP_EXP,
+        Log = "log" / OP_LOG,
+        Sqrt = "sqrt" / OP_SQRT,
+        Abs = "abs" / OP_ABS,
+        Relu = "relu" / OP_RELU,
+        Sigmoid = "sigmoid" / OP_SIGMOID,
+        Tanh = "tanh" / OP_TANH,
+        Sin = "sin" / OP_SIN,
+        Cos = "cos" / OP_COS,
+        Erf = "erf" / OP_ERF,
+        Recip = "recip" / OP_RECIP,
+        /// -1, 0 or 1; used by backward rules (abs, L1).
+        Sign = "sign" / OP_SIGN,
+    }
 }
 
-impl UnaryOp {
-    pub const ALL: [UnaryOp; 13] = [
-        UnaryOp::Neg, UnaryOp::Exp, UnaryOp::Log, UnaryOp::Sqrt, UnaryOp::Abs, UnaryOp::Relu,
-        UnaryOp::Sigmoid, UnaryOp::Tanh, UnaryOp::Sin, UnaryOp::Cos, UnaryOp::Erf, UnaryOp::Recip,
-        UnaryOp::Sign,
-    ];
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BinaryOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Pow,
-    Max,
-    Min,
-    /// Comparisons produce 1.0 or 0.0 in f32.
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
+crate::op_table! {
+    /// Elementwise (f32, f32) → f32, broadcasting.
+    pub enum BinaryOp {
+        Add = "add" / OP_ADD,
+        Sub = "sub" / OP_SUB,
+        Mul = "mul" / OP_MUL,
+        Div = "div" / OP_DIV,
+        Pow = "pow" / OP_POW,
+        Max = "max" / OP_MAX,
+        Min = "min" / OP_MIN,
+        /// Comparisons produce 1.0 or 0.0 in f32.
+        Eq = "eq" / OP_EQ,
+        Ne = "ne" / OP_NE,
+        Lt = "lt" / OP_LT,
+        Le = "le" / OP_LE,
+        Gt = "gt" / OP_GT,
+        Ge = "ge" / OP_GE,
+    }
 }
 
 impl BinaryOp {
-    pub const ALL: [BinaryOp; 13] = [
-        BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Pow, BinaryOp::Max,
-        BinaryOp::Min, BinaryOp::Eq, BinaryOp::Ne, BinaryOp::Lt, BinaryOp::Le, BinaryOp::Gt,
-        BinaryOp::Ge,
-    ];
     pub fn is_comparison(self) -> bool {
         matches!(self, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReduceOp {
-    Sum,
-    Max,
-    Min,
+crate::op_table! {
+    /// Reductions over axes.
+    pub enum ReduceOp {
+        Sum = "sum" / OP_SUM,
+        Max = "max" / OP_MAX,
+        Min = "min" / OP_MIN,
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ArgReduceOp {
-    ArgMax,
-    ArgMin,
+crate::op_table! {
+    /// Index of the largest / smallest value along one axis.
+    pub enum ArgReduceOp {
+        ArgMax = "argmax" / OP_ARGMAX,
+        ArgMin = "argmin" / OP_ARGMIN,
+    }
 }
 
 /// Geometry of a 2-D sliding window over an NCHW tensor (conv / pooling via unfold).

@@ -75,13 +75,13 @@ impl Tensor {
 
     // ---- elementwise ---------------------------------------------------------------------
     pub fn unary(&self, op: UnaryOp) -> Result<Tensor> {
-        self.check_f32(&format!("{op:?}").to_lowercase())?;
+        self.check_f32(op.name())?;
         let s = self.device().backend().unary(op, self.view())?;
         Ok(Tensor::from_op(s, Layout::contiguous(self.shape()), self.device(), Op::Unary(op, self.clone())))
     }
 
     pub fn binary(&self, op: BinaryOp, other: &Tensor) -> Result<Tensor> {
-        let name = format!("{op:?}").to_lowercase();
+        let name = op.name();
         self.check_same_device(&name, other)?;
         self.check_f32(&name)?;
         other.check_f32(&name)?;
@@ -115,7 +115,7 @@ impl Tensor {
     // ---- reductions ----------------------------------------------------------------------
     /// Reduce over `axes`; `keepdim` keeps them as size-1 dimensions.
     pub fn reduce(&self, op: ReduceOp, axes: impl Into<Axes>, keepdim: bool) -> Result<Tensor> {
-        let name = format!("{op:?}").to_lowercase();
+        let name = op.name();
         self.check_f32(&name)?;
         let axes = axes.into().resolve(&name, self.rank())?;
         if op != ReduceOp::Sum && axes.iter().any(|&a| self.shape()[a] == 0) {
@@ -134,7 +134,7 @@ impl Tensor {
 
     /// Index of the largest (or smallest) value along `axis`, as i32; no gradient.
     pub fn arg_reduce(&self, op: ArgReduceOp, axis: isize, keepdim: bool) -> Result<Tensor> {
-        let name = format!("{op:?}").to_lowercase();
+        let name = op.name();
         self.check_f32(&name)?;
         let ax = norm_axis(&name, axis, self.rank())?;
         if self.rank() == 0 || self.shape()[ax] == 0 {

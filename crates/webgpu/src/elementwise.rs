@@ -113,58 +113,20 @@ pub(crate) fn cast(gpu: &Rc<Gpu>, x: &View, to: DType) -> Result<Storage> {
     }
 }
 
-/// Op codes of `shaders/unary.wgsl`.
-fn unary_code(op: UnaryOp) -> u32 {
-    match op {
-        UnaryOp::Neg => 0,
-        UnaryOp::Exp => 1,
-        UnaryOp::Log => 2,
-        UnaryOp::Sqrt => 3,
-        UnaryOp::Abs => 4,
-        UnaryOp::Relu => 5,
-        UnaryOp::Sigmoid => 6,
-        UnaryOp::Tanh => 7,
-        UnaryOp::Sin => 8,
-        UnaryOp::Cos => 9,
-        UnaryOp::Erf => 10,
-        UnaryOp::Recip => 11,
-        UnaryOp::Sign => 12,
-    }
-}
-
-/// Op codes of `shaders/binary.wgsl`.
-fn binary_code(op: BinaryOp) -> u32 {
-    match op {
-        BinaryOp::Add => 0,
-        BinaryOp::Sub => 1,
-        BinaryOp::Mul => 2,
-        BinaryOp::Div => 3,
-        BinaryOp::Pow => 4,
-        BinaryOp::Max => 5,
-        BinaryOp::Min => 6,
-        BinaryOp::Eq => 7,
-        BinaryOp::Ne => 8,
-        BinaryOp::Lt => 9,
-        BinaryOp::Le => 10,
-        BinaryOp::Gt => 11,
-        BinaryOp::Ge => 12,
-    }
-}
-
 pub(crate) fn unary(gpu: &Rc<Gpu>, op: UnaryOp, x: &View) -> Result<Storage> {
-    let name = format!("{op:?}").to_lowercase();
+    let name = op.name();
     expect_f32(&name, x)?;
-    launch(gpu, &name, UNARY, &Spec::op(unary_code(op)), &[x], DType::F32)
+    launch(gpu, &name, UNARY, &Spec::op(op.code()), &[x], DType::F32)
 }
 
 pub(crate) fn binary(gpu: &Rc<Gpu>, op: BinaryOp, a: &View, b: &View) -> Result<Storage> {
-    let name = format!("{op:?}").to_lowercase();
+    let name = op.name();
     expect_f32(&name, a)?;
     expect_f32(&name, b)?;
     if a.layout.shape != b.layout.shape {
         bail!(name, "operands of shapes {:?} and {:?} must already be broadcast", a.layout.shape, b.layout.shape);
     }
-    launch(gpu, &name, BINARY, &Spec::op(binary_code(op)), &[a, b], DType::F32)
+    launch(gpu, &name, BINARY, &Spec::op(op.code()), &[a, b], DType::F32)
 }
 
 pub(crate) fn where_cond(gpu: &Rc<Gpu>, cond: &View, a: &View, b: &View) -> Result<Storage> {

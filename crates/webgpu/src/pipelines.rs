@@ -10,6 +10,7 @@
 //!   (the vec4 and scalar flavours of matmul bind their inputs with different element types).
 use std::collections::HashMap;
 use std::rc::Rc;
+use webgrad_core::{ArgReduceOp, BinaryOp, ReduceOp, UnaryOp};
 
 /// Helpers shared by every family (parameter block, grid indexing, strided addressing).
 const COMMON: &str = include_str!("shaders/common.wgsl");
@@ -27,6 +28,18 @@ pub(crate) enum Family {
 }
 
 impl Family {
+    /// The shader as compiled: the shared helpers, the op tables' WGSL constants (`OP_ADD`, …)
+    /// that the family's `switch OP` names, then the family's source with `defines` applied.
+    fn full_source(self, defines: &[&str]) -> String {
+        let constants = match self {
+            Family::Unary => UnaryOp::wgsl_constants(),
+            Family::Binary => BinaryOp::wgsl_constants(),
+            Family::Reduce => ReduceOp::wgsl_constants() + &ArgReduceOp::wgsl_constants(),
+            _ => String::new(),
+        };
+        format!("{}\n{}\n{}", COMMON, constants, preprocess(self.source(), defines))
+    }
+
     fn source(self) -> &'static str {
         match self {
             Family::Copy => include_str!("shaders/copy.wgsl"),
@@ -158,7 +171,7 @@ impl PipelineCache {
         }
         let module_key = (kernel.family, spec.defines.clone());
         let module = self.modules.entry(module_key).or_insert_with(|| {
-            let source = format!("{}\n{}", COMMON, preprocess(kernel.family.source(), &spec.defines));
+            let source = kernel.family.full_source(&spec.defines);
             // Compiling WGSL: validated by naga natively, by the browser's compiler on the web.
             device.create_shader_module(wgpu::ShaderModuleDescriptor {
                 label: Some(kernel.entry),
@@ -194,7 +207,7 @@ mod tests {
         for family in families {
             let variants: &[&[&str]] = if family == Family::Matmul { &[&[], &["VEC4"]] } else { &[&[]] };
             for defines in variants {
-                let source = format!("{}\n{}", COMMON, preprocess(family.source(), defines));
+                let source = family.full_source(defines);
                 let module = naga::front::wgsl::parse_str(&source)
                     .unwrap_or_else(|e| panic!("{family:?} {defines:?}: {}", e.emit_to_string(&source)));
                 naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
@@ -202,6 +215,44 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{family:?} {defines:?}: {}", e.emit_to_string(&source)));
             }
         }
+    }
+
+    /// Every op of a table has exactly one `case OP_<NAME>:` in its family's shader, and no
+    /// `switch OP` case is a bare number: an op's code can only ever run that op.
+    #[test]
+    fn every_op_has_its_case_in_its_shader() {
+        fn check(family: Family, ops: &[(&str, &str)]) {
+            let src = family.source();
+            for (name, constant) in ops {
+                let n = src.matches(&format!("case {constant}:")).count();
+                assert_eq!(n, 1, "{family:?}: op {name} ({constant}) has {n} cases");
+            }
+            // Inside `switch OP { … }` (up to the closing brace at the switch's own indent).
+            let mut indent: Option<usize> = None;
+            for line in src.lines() {
+                let (t, depth) = (line.trim(), line.len() - line.trim_start().len());
+                match indent {
+                    None if t == "switch OP {" => indent = Some(depth),
+                    Some(d) if t == "}" && depth == d => indent = None,
+                    Some(_) if t.starts_with("case ") => {
+                        let label = t["case ".len()..].split(':').next().unwrap_or("").trim();
+                        assert!(label.starts_with("OP_"), "{family:?}: `{t}` does not name an op table constant");
+                    }
+                    _ => {}
+                }
+            }
+            assert!(indent.is_none(), "{family:?}: unterminated switch OP");
+        }
+        let ops = |all: Vec<(&'static str, &'static str)>| all;
+        check(Family::Unary, &ops(UnaryOp::ALL.iter().map(|o| (o.name(), o.wgsl_constant())).collect()));
+        check(Family::Binary, &ops(BinaryOp::ALL.iter().map(|o| (o.name(), o.wgsl_constant())).collect()));
+        let reduce: Vec<_> = ReduceOp::ALL.iter().map(|o| (o.name(), o.wgsl_constant())).collect();
+        let arg: Vec<_> = ArgReduceOp::ALL.iter().map(|o| (o.name(), o.wgsl_constant())).collect();
+        // reduce's two switches (identity, combine) name each op once per switch.
+        for (name, constant) in &reduce {
+            assert_eq!(Family::Reduce.source().matches(&format!("case {constant}:")).count(), 2, "reduce op {name}");
+        }
+        check(Family::Reduce, &arg);
     }
 
     #[test]

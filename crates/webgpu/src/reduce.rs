@@ -57,7 +57,7 @@ fn row_params(op: &str, layout: &Layout, inner: usize) -> Result<(Vec<u32>, usiz
 }
 
 pub(crate) fn reduce(gpu: &Rc<Gpu>, op: ReduceOp, x: &View, axes: &[usize]) -> Result<Storage> {
-    let name = format!("{op:?}").to_lowercase();
+    let name = op.name();
     let src = storage_of(&name, x)?;
     if src.dtype() != DType::F32 {
         bail!(name, "expects f32 data, got i32 of shape {:?}", x.layout.shape);
@@ -67,12 +67,7 @@ pub(crate) fn reduce(gpu: &Rc<Gpu>, op: ReduceOp, x: &View, axes: &[usize]) -> R
     if rows == 0 {
         return Ok(Rc::new(GpuStorage::new(gpu, 0, DType::F32)));
     }
-    let code = match op {
-        ReduceOp::Sum => 0,
-        ReduceOp::Max => 1,
-        ReduceOp::Min => 2,
-    };
-    let spec = Spec::op(code);
+    let spec = Spec::op(op.code());
     if len < WORKGROUP_ROW_LEN || rows >= THREAD_ROWS_ENOUGH {
         let out = GpuStorage::new(gpu, rows, DType::F32);
         gpu.dispatch(REDUCE_THREAD_PER_ROW, &spec, &p, &[src.buffer()], out.buffer(), grid_1d(rows as u32));
@@ -93,7 +88,7 @@ pub(crate) fn reduce(gpu: &Rc<Gpu>, op: ReduceOp, x: &View, axes: &[usize]) -> R
 }
 
 pub(crate) fn arg_reduce(gpu: &Rc<Gpu>, op: ArgReduceOp, x: &View, axis: usize) -> Result<Storage> {
-    let name = format!("{op:?}").to_lowercase();
+    let name = op.name();
     let src = storage_of(&name, x)?;
     if src.dtype() != DType::F32 {
         bail!(name, "expects f32 data, got i32 of shape {:?}", x.layout.shape);
@@ -105,11 +100,7 @@ pub(crate) fn arg_reduce(gpu: &Rc<Gpu>, op: ArgReduceOp, x: &View, axis: usize) 
     let (p, rows, _) = row_params(&name, &moved, 1)?;
     let out = GpuStorage::new(gpu, rows, DType::I32);
     if rows > 0 {
-        let code = match op {
-            ArgReduceOp::ArgMax => 0,
-            ArgReduceOp::ArgMin => 1,
-        };
-        gpu.dispatch(ARG_REDUCE, &Spec::op(code), &p, &[src.buffer()], out.buffer(), grid_1d(rows as u32));
+        gpu.dispatch(ARG_REDUCE, &Spec::op(op.code()), &p, &[src.buffer()], out.buffer(), grid_1d(rows as u32));
     }
     Ok(Rc::new(out))
 }

@@ -1,5 +1,6 @@
 // Elementwise binary ops over two strided views of the output shape (broadcasting arrives as
-// stride-0 dimensions). `OP` selects the op (codes: elementwise.rs).
+// stride-0 dimensions). `OP` selects the op; the OP_* constants come from the op
+// table (crates/core backend.rs `BinaryOp`), prepended to this source.
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
@@ -58,21 +59,23 @@ fn pow_ieee(x: f32, e: f32) -> f32 {
 
 fn apply(x: f32, y: f32) -> f32 {
     switch OP {
-        case 0u: { return x + y; }
-        case 1u: { return x - y; }
-        case 2u: { return x * y; }
-        case 3u: { return x / y; }
-        case 4u: { return pow_ieee(x, y); }
+        case OP_ADD: { return x + y; }
+        case OP_SUB: { return x - y; }
+        case OP_MUL: { return x * y; }
+        case OP_DIV: { return x / y; }
+        case OP_POW: { return pow_ieee(x, y); }
         // NaN-propagating like torch.maximum / minimum.
-        case 5u: { return select(max(x, y), nan_f32(), is_nan(x) || is_nan(y)); }
-        case 6u: { return select(min(x, y), nan_f32(), is_nan(x) || is_nan(y)); }
-        case 7u: { return select(0.0, 1.0, x == y); }
+        case OP_MAX: { return select(max(x, y), nan_f32(), is_nan(x) || is_nan(y)); }
+        case OP_MIN: { return select(min(x, y), nan_f32(), is_nan(x) || is_nan(y)); }
+        case OP_EQ: { return select(0.0, 1.0, x == y); }
         // Not `x != y`: that compiles to an ordered comparison, false when either is NaN.
-        case 8u: { return select(1.0, 0.0, x == y); }
-        case 9u: { return select(0.0, 1.0, x < y); }
-        case 10u: { return select(0.0, 1.0, x <= y); }
-        case 11u: { return select(0.0, 1.0, x > y); }
-        default: { return select(0.0, 1.0, x >= y); }
+        case OP_NE: { return select(1.0, 0.0, x == y); }
+        case OP_LT: { return select(0.0, 1.0, x < y); }
+        case OP_LE: { return select(0.0, 1.0, x <= y); }
+        case OP_GT: { return select(0.0, 1.0, x > y); }
+        case OP_GE: { return select(0.0, 1.0, x >= y); }
+        // Not an op: codes come from the op table, and every op has its case (pipelines.rs tests).
+        default: { return nan_f32(); }
     }
 }
 

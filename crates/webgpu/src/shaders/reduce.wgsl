@@ -7,7 +7,8 @@
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
 
-// reduce: 0 sum, 1 max, 2 min. arg_reduce: 0 argmax, 1 argmin.
+// reduce: OP_SUM, OP_MAX, OP_MIN; arg_reduce: OP_ARGMAX, OP_ARGMIN (constants from the op
+// tables, crates/core backend.rs `ReduceOp` and `ArgReduceOp`, prepended to this source).
 override OP: u32;
 
 const OUTER_SHAPE: u32 = 5u;
@@ -25,18 +26,21 @@ fn row_element(j: u32) -> u32 {
 
 fn identity() -> f32 {
     switch OP {
-        case 0u: { return 0.0; }
-        case 1u: { return -inf_f32(); }
-        default: { return inf_f32(); }
+        case OP_SUM: { return 0.0; }
+        case OP_MAX: { return -inf_f32(); }
+        case OP_MIN: { return inf_f32(); }
+        // Not an op (every op has its case: pipelines.rs tests).
+        default: { return nan_f32(); }
     }
 }
 
 // NaN wins max and min, as on the CPU.
 fn combine(acc: f32, v: f32) -> f32 {
     switch OP {
-        case 0u: { return acc + v; }
-        case 1u: { return select(acc, v, v > acc || is_nan(v)); }
-        default: { return select(acc, v, v < acc || is_nan(v)); }
+        case OP_SUM: { return acc + v; }
+        case OP_MAX: { return select(acc, v, v > acc || is_nan(v)); }
+        case OP_MIN: { return select(acc, v, v < acc || is_nan(v)); }
+        default: { return nan_f32(); }
     }
 }
 
@@ -102,7 +106,13 @@ fn arg_reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
     var best_j = 0u;
     for (var j = 1u; j < params[1]; j = j + 1u) {
         let v = x[base + row_element(j)];
-        let better = select((v < best), (v > best), OP == 0u);
+        var better = false;
+        switch OP {
+            case OP_ARGMAX: { better = v > best; }
+            case OP_ARGMIN: { better = v < best; }
+            // Not an op: the index stays out of range, never another op's answer.
+            default: { best_j = 0xffffffffu; }
+        }
         if (better) {
             best = v;
             best_j = j;

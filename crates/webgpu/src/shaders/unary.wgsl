@@ -1,4 +1,5 @@
-// Elementwise unary ops. `OP` selects the op when the pipeline is created (codes: elementwise.rs).
+// Elementwise unary ops. `OP` selects the op when the pipeline is created; the OP_* constants
+// come from the op table (crates/core backend.rs `UnaryOp`), prepended to this source.
 // Transcendentals are written out rather than left to the driver, whose accuracy is not enough
 // for parity with the CPU (exp, log, sin/cos, tanh, erf): WGSL only bounds them loosely.
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -146,19 +147,21 @@ fn sqrt_ieee(v: f32) -> f32 {
 
 fn apply(v: f32) -> f32 {
     switch OP {
-        case 0u: { return -v; }
-        case 1u: { return exp_accurate(v); }
-        case 2u: { return log_accurate(v); }
-        case 3u: { return sqrt_ieee(v); }
-        case 4u: { return abs(v); }
-        case 5u: { return select(0.0, v, v > 0.0); }
-        case 6u: { return sigmoid(v); }
-        case 7u: { return tanh_accurate(v); }
-        case 8u: { return sin_cos(v, 0); }
-        case 9u: { return sin_cos(v, 1); }
-        case 10u: { return erf_accurate(v); }
-        case 11u: { return 1.0 / v; }
-        default: { return select(select(0.0, -1.0, v < 0.0), 1.0, v > 0.0); }
+        case OP_NEG: { return -v; }
+        case OP_EXP: { return exp_accurate(v); }
+        case OP_LOG: { return log_accurate(v); }
+        case OP_SQRT: { return sqrt_ieee(v); }
+        case OP_ABS: { return abs(v); }
+        case OP_RELU: { return select(0.0, v, v > 0.0); }
+        case OP_SIGMOID: { return sigmoid(v); }
+        case OP_TANH: { return tanh_accurate(v); }
+        case OP_SIN: { return sin_cos(v, 0); }
+        case OP_COS: { return sin_cos(v, 1); }
+        case OP_ERF: { return erf_accurate(v); }
+        case OP_RECIP: { return 1.0 / v; }
+        case OP_SIGN: { return select(select(0.0, -1.0, v < 0.0), 1.0, v > 0.0); }
+        // Not an op: codes come from the op table, and every op has its case (pipelines.rs tests).
+        default: { return nan_f32(); }
     }
 }
 
