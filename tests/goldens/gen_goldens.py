@@ -548,6 +548,17 @@ case("layer_norm_2axes", "layer_norm", {"eps": 1e-5, "normalized_shape": [3, 4]}
 case("layer_norm_no_affine", "layer_norm", {"eps": 1e-3, "normalized_shape": [6]},
      [f32(normal((4, 6)))], lambda x: F.layer_norm(x, (6,), eps=1e-3))
 
+# F.batch_norm (the BatchNorm layer's own function): batch statistics in training, running ones
+# in evaluation. The running statistics are inputs without gradients (their update is checked
+# in crates/nn's tests, against the same formula).
+for tag, shape, training in [("train_2d", (6, 3), True), ("train_4d", (3, 2, 3, 4), True),
+                             ("eval_2d", (5, 4), False), ("eval_4d", (2, 3, 2, 2), False)]:
+    c = shape[1]
+    case(f"batch_norm_{tag}", "batch_norm", {"eps": 1e-5, "training": training, "momentum": 0.1},
+         [f32(normal(shape)), f32(normal((c,), 0.3), False), f32(np.abs(normal((c,), 0.5)) + 0.5, False),
+          f32(normal((c,), 0.5) + 1.0), f32(normal((c,), 0.5))],
+         (lambda tr: lambda x, rm, rv, w, b: F.batch_norm(x, rm.clone(), rv.clone(), w, b, training=tr, momentum=0.1, eps=1e-5))(training))
+
 
 def ce_case(name, logits, target, weight=None, label_smoothing=0.0, reduction="mean"):
     args = {"label_smoothing": label_smoothing, "reduction": reduction, "weighted": weight is not None}

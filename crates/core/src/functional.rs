@@ -87,6 +87,75 @@ pub fn layer_norm(x: &Tensor, normalized_shape: &[usize], weight: Option<&Tensor
     Ok(y)
 }
 
+/// What `batch_norm` gives back: the output and, in training with running statistics, their
+/// updated values (torch updates `running_mean`/`running_var` in place; here the caller stores them).
+pub struct BatchNormOutput {
+    pub output: Tensor,
+    /// `(1 − momentum)·running + momentum·batch`, the batch variance unbiased (detached).
+    pub running: Option<(Tensor, Tensor)>,
+}
+
+/// `F.batch_norm`: normalise over every axis but axis 1 (channels; `[N, C]` or `[N, C, …]`) with
+/// the batch's statistics (`training`, population variance) or the running ones, then scale by
+/// `weight` and shift by `bias` (each `[C]`) when given.
+#[allow(clippy::too_many_arguments)]
+pub fn batch_norm(x: &Tensor, running_mean: Option<&Tensor>, running_var: Option<&Tensor>, weight: Option<&Tensor>, bias: Option<&Tensor>, training: bool, momentum: f32, eps: f32) -> Result<BatchNormOutput> {
+    let op = "batch_norm";
+    check_f32(op, "input", x)?;
+    if x.rank() < 2 {
+        bail!(op, "input {:?} must be [N, C, …] (channels on axis 1)", x.shape());
+    }
+    let c = x.shape()[1];
+    for (name, t) in [("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)] {
+        if let Some(t) = t {
+            if t.shape() != [c] {
+                bail!(op, "{} {:?} must be [{}] (the channels of input {:?})", name, t.shape(), c, x.shape());
+            }
+        }
+    }
+    if running_mean.is_some() != running_var.is_some() {
+        bail!(op, "running_mean and running_var come together");
+    }
+    if !(eps >= 0.0) || !(0.0..=1.0).contains(&momentum) {
+        bail!(op, "eps must be ≥ 0 and momentum in [0, 1], got eps {} and momentum {}", eps, momentum);
+    }
+    // Per-channel tensors broadcast as [1, C, 1, …].
+    let mut bshape = vec![1; x.rank()];
+    bshape[1] = c;
+    let axes: Vec<isize> = (0..x.rank() as isize).filter(|&a| a != 1).collect();
+    let (mean, var, running) = match (training, running_mean, running_var) {
+        (false, Some(rm), Some(rv)) => (rm.reshape(&bshape)?, rv.reshape(&bshape)?, None),
+        (false, _, _) => bail!(op, "evaluation (training false) needs running_mean and running_var"),
+        (true, rm, rv) => {
+            let count = x.numel() / c.max(1);
+            if count < 2 {
+                bail!(op, "training needs more than one value per channel, got input {:?}", x.shape());
+            }
+            let mean = x.mean(axes.clone(), true)?;
+            let var = x.var(axes, true, 0)?;
+            let running = match (rm, rv) {
+                (Some(rm), Some(rv)) => Some(crate::no_grad(|| -> Result<(Tensor, Tensor)> {
+                    let unbiased = var.mul_scalar(count as f32 / (count - 1) as f32)?.reshape(&[c])?;
+                    let m = rm.mul_scalar(1.0 - momentum)?.add(&mean.reshape(&[c])?.mul_scalar(momentum)?)?;
+                    let v = rv.mul_scalar(1.0 - momentum)?.add(&unbiased.mul_scalar(momentum)?)?;
+                    Ok((m.detach(), v.detach()))
+                })?),
+                _ => None,
+            };
+            (mean, var, running)
+        }
+    };
+    let inv_std = var.add_scalar(eps)?.sqrt()?.recip()?;
+    let mut y = x.sub(&mean)?.mul(&inv_std)?;
+    if let Some(w) = weight {
+        y = y.mul(&w.reshape(&bshape)?)?;
+    }
+    if let Some(b) = bias {
+        y = y.add(&b.reshape(&bshape)?)?;
+    }
+    Ok(BatchNormOutput { output: y, running })
+}
+
 // ---- losses ---------------------------------------------------------------------------------
 
 /// `F.mse_loss`: (a − b)², reduced. Shapes must match.

@@ -2,7 +2,7 @@
 use crate::module::Module;
 use crate::param::Param;
 use std::cell::Cell;
-use webgrad_core::{bail, no_grad, Device, Result, Tensor};
+use webgrad_core::{bail, Device, Result, Tensor};
 
 /// Batch normalisation over every axis but axis 1 (`[N, C]` or `[N, C, H, W]`), as PyTorch's
 /// BatchNorm1d/2d: training uses the batch's statistics and updates running estimates
@@ -38,32 +38,13 @@ impl Module for BatchNorm {
         if x.rank() < 2 || x.shape()[1] != c {
             bail!("batch_norm", "input {:?} must be [N, {}, …] (channels on axis 1)", x.shape(), c);
         }
-        // Per-channel tensors broadcast as [1, C, 1, …].
-        let mut bshape = vec![1; x.rank()];
-        bshape[1] = c;
-        let axes: Vec<isize> = (0..x.rank() as isize).filter(|&a| a != 1).collect();
-        let (mean, var) = if self.training.get() {
-            let count = x.numel() / c;
-            if count < 2 {
-                bail!("batch_norm", "training needs more than one value per channel, got input {:?}", x.shape());
-            }
-            let mean = x.mean(axes.clone(), true)?;
-            let var = x.var(axes, true, 0)?;
-            no_grad(|| -> Result<()> {
-                let m = self.momentum;
-                let unbiased = var.mul_scalar(count as f32 / (count - 1) as f32)?.reshape(&[c])?;
-                let rm = self.running_mean.get().mul_scalar(1.0 - m)?.add(&mean.reshape(&[c])?.mul_scalar(m)?)?;
-                let rv = self.running_var.get().mul_scalar(1.0 - m)?.add(&unbiased.mul_scalar(m)?)?;
-                self.running_mean.set(rm)?;
-                self.running_var.set(rv)
-            })?;
-            (mean, var)
-        } else {
-            (self.running_mean.get().reshape(&bshape)?, self.running_var.get().reshape(&bshape)?)
-        };
-        let inv_std = var.add_scalar(self.eps)?.sqrt()?.recip()?;
-        let xhat = x.sub(&mean)?.mul(&inv_std)?;
-        xhat.mul(&self.weight.get().reshape(&bshape)?)?.add(&self.bias.get().reshape(&bshape)?)
+        let (rm, rv) = (self.running_mean.get(), self.running_var.get());
+        let out = webgrad_core::functional::batch_norm(x, Some(&rm), Some(&rv), Some(&self.weight.get()), Some(&self.bias.get()), self.training.get(), self.momentum, self.eps)?;
+        if let Some((m, v)) = out.running {
+            self.running_mean.set(m)?;
+            self.running_var.set(v)?;
+        }
+        Ok(out.output)
     }
     fn kind(&self) -> &'static str {
         "batch_norm"

@@ -471,6 +471,12 @@ fn apply(op: &str, args: &Value, x: &[Tensor]) -> Result<Tensor, String> {
             };
             F::layer_norm(a, &shape, x.get(1), x.get(2), arg_f32(args, "eps")?)
         }
+        "batch_norm" => {
+            need(5)?;
+            let training = arg_bool(args, "training");
+            let (momentum, eps) = (arg_f32(args, "momentum")?, arg_f32(args, "eps")?);
+            F::batch_norm(a, Some(&x[1]), Some(&x[2]), Some(&x[3]), Some(&x[4]), training, momentum, eps).map(|o| o.output)
+        }
         "scaled_dot_product_attention" => {
             need(3)?;
             let mask = match args.get("mask").and_then(Value::as_str) {

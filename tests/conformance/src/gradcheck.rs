@@ -20,16 +20,10 @@ pub struct GradCase {
     pub graph: Graph,
 }
 
+/// The shipped losses (crates/nn, what `fit` minimises), not copies of them.
 fn softmax_cross_entropy(logits: &Tensor, targets: &[i32]) -> Result<Tensor> {
-    let classes = logits.shape()[1];
-    let t = Tensor::from_i32(targets.to_vec(), &[targets.len()], logits.device())?.one_hot(classes)?;
-    logits.log_softmax(-1)?.mul(&t)?.sum_all()?.mul_scalar(-1.0 / targets.len() as f32)
-}
-
-fn layer_norm(x: &Tensor, gamma: &Tensor, beta: &Tensor) -> Result<Tensor> {
-    let mean = x.mean(-1, true)?;
-    let var = x.var(-1, true, 0)?;
-    x.sub(&mean)?.div(&var.add_scalar(1e-5)?.sqrt()?)?.mul(gamma)?.add(beta)
+    let t = Tensor::from_i32(targets.to_vec(), &[targets.len()], logits.device())?;
+    webgrad_nn::loss::softmax_cross_entropy(logits, &t, None)
 }
 
 /// Every composite graph: inputs are filled with seeded normals; the output is a scalar loss.
@@ -50,7 +44,7 @@ pub fn cases() -> Vec<GradCase> {
             graph: |t| {
                 let h = t[0].matmul(&t[1])?.gelu()?;
                 let y = h.matmul(&t[2])?.sigmoid()?;
-                y.sub(&t[3])?.square()?.mean_all()
+                webgrad_nn::loss::mse(&y, &t[3])
             },
         },
         GradCase {
@@ -74,7 +68,7 @@ pub fn cases() -> Vec<GradCase> {
         GradCase {
             name: "layer_norm",
             shapes: vec![vec![3, 6], vec![6], vec![6], vec![3, 6]],
-            graph: |t| layer_norm(&t[0], &t[1], &t[2])?.mul(&t[3])?.sum_all(),
+            graph: |t| F::layer_norm(&t[0], &[t[1].shape()[0]], Some(&t[1]), Some(&t[2]), 1e-5)?.mul(&t[3])?.sum_all(),
         },
         GradCase {
             name: "causal_attention",
@@ -112,6 +106,12 @@ pub fn cases() -> Vec<GradCase> {
             name: "f_layer_norm_2axes",
             shapes: vec![vec![2, 3, 4], vec![3, 4], vec![3, 4], vec![2, 3, 4]],
             graph: |t| F::layer_norm(&t[0], &[3, 4], Some(&t[1]), Some(&t[2]), 1e-5)?.mul(&t[3])?.sum_all(),
+        },
+        GradCase {
+            // The BatchNorm layer's function, batch statistics (training) over N, H, W.
+            name: "batch_norm_train_conv",
+            shapes: vec![vec![3, 2, 3, 3], vec![2], vec![2], vec![3, 2, 3, 3]],
+            graph: |t| F::batch_norm(&t[0], None, None, Some(&t[1]), Some(&t[2]), true, 0.1, 1e-5)?.output.mul(&t[3])?.sum_all(),
         },
         GradCase {
             name: "f_cross_entropy_weighted_smoothed_spatial",
