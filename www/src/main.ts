@@ -23,6 +23,8 @@ if (bench.id !== wanted) {
     note.hidden = false;
   }
 }
+const heading = document.querySelector('#workbench-title');
+if (heading) heading.textContent = bench.id;
 void bench.load();
 
 // Switching to another workbench's route loads that page afresh.

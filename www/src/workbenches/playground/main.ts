@@ -17,6 +17,11 @@ import { OutputHeatmap } from './views/heatmap';
 import { LossChart } from '../../shared/views/lossChart';
 import { confusion, MetricsView } from '../../shared/views/metrics';
 import { fmt, NetworkView } from './views/network';
+import page from './page.html?raw';
+import './style.css';
+
+// The workbench's page goes into the shell first: everything below looks its elements up.
+document.querySelector('#workbench')!.innerHTML = page;
 
 const RES = 80; // grid cells per side for every heatmap
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector(sel) as T;
