@@ -94,7 +94,10 @@ impl Tensor {
     /// log Σ exp(x), stabilised by subtracting the (constant) maximum.
     pub fn logsumexp(&self, axes: impl Into<Axes>, keepdim: bool) -> Result<Tensor> {
         let axes = axes.into();
+        // The max is subtracted for stability; an infinite max is replaced by 0 so that
+        // logsumexp([inf, 1]) = inf and logsumexp([-inf, -inf]) = -inf, as in torch.
         let m = self.max(axes.clone(), true)?.detach();
+        let m = Tensor::where_cond(&m.abs()?.lt(&Tensor::scalar(f32::INFINITY, m.device())?)?, &m, &m.zeros_like()?)?;
         let lse = self.sub(&m)?.exp()?.sum(axes.clone(), true)?.log()?.add(&m)?;
         if keepdim {
             Ok(lse)

@@ -16,5 +16,5 @@ pub use backend::{ArgReduceOp, Backend, BackendStorage, BinaryOp, DType, ReadFut
 pub use error::{Error, Result};
 pub use ops::Axes;
 pub use rng::Rng;
-pub use shape::{broadcast_shapes, contiguous_strides, numel, Layout};
-pub use tensor::{is_grad_enabled, no_grad, Device, Tensor};
+pub use shape::{broadcast_shapes, checked_numel, contiguous_strides, numel, Layout, MAX_ELEMENTS};
+pub use tensor::{is_grad_enabled, no_grad, reset_after_panic, Device, Tensor};

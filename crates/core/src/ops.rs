@@ -210,8 +210,9 @@ impl Tensor {
     /// The primitive: [B, M, K] @ [B, K, N].
     pub(crate) fn matmul3(&self, other: &Tensor) -> Result<Tensor> {
         let (a, b) = (self.shape(), other.shape());
-        let s = self.device().backend().matmul(self.view(), other.view())?;
         let shape = [a[0], a[1], b[2]];
+        crate::shape::checked_numel("matmul", &shape)?;
+        let s = self.device().backend().matmul(self.view(), other.view())?;
         Ok(Tensor::from_op(s, Layout::contiguous(&shape), self.device(), Op::Matmul(self.clone(), other.clone())))
     }
 
@@ -277,6 +278,7 @@ impl Tensor {
         if shape == self.shape() {
             return Ok(self.clone());
         }
+        crate::shape::checked_numel("broadcast_to", shape)?;
         let layout = self.layout().broadcast_to(shape)?;
         Ok(self.with_layout(layout, Op::Broadcast(self.clone())))
     }
@@ -302,10 +304,11 @@ impl Tensor {
                 bail!("concat", "shapes {:?} differ outside axis {}", shapes, ax);
             }
         }
+        let mut shape = first.dims();
+        shape[ax] = parts.iter().fold(0usize, |n, t| n.saturating_add(t.shape()[ax]));
+        crate::shape::checked_numel("concat", &shape)?;
         let views: Vec<View> = parts.iter().map(|t| t.view()).collect();
         let s = first.device().backend().concat(&views, ax)?;
-        let mut shape = first.dims();
-        shape[ax] = parts.iter().map(|t| t.shape()[ax]).sum();
         Ok(Tensor::from_op(s, Layout::contiguous(&shape), first.device(), Op::Concat(parts.to_vec(), ax)))
     }
 
@@ -324,17 +327,19 @@ impl Tensor {
         if let Some(bad) = checkable.then(|| indices.to_vec_i32()).transpose()?.unwrap_or_default().into_iter().find(|&i| i < 0 || i as usize >= dim) {
             bail!("index_select", "index {} is out of range for axis {} of size {} (shape {:?})", bad, ax, dim, self.shape());
         }
-        let s = self.device().backend().index_select(self.view(), ax, indices.view())?;
         let mut shape = self.dims();
         shape[ax] = indices.numel();
+        crate::shape::checked_numel("index_select", &shape)?;
+        let s = self.device().backend().index_select(self.view(), ax, indices.view())?;
         Ok(Tensor::from_op(s, Layout::contiguous(&shape), self.device(), Op::IndexSelect(self.clone(), ax, indices.clone())))
     }
 
     /// zeros with `dim_size` entries along `axis`, plus `self` added at `indices` (duplicates add).
     pub fn index_add(&self, axis: usize, indices: &Tensor, dim_size: usize) -> Result<Tensor> {
-        let s = self.device().backend().index_add(self.view(), axis, indices.view(), dim_size)?;
         let mut shape = self.dims();
         shape[axis] = dim_size;
+        crate::shape::checked_numel("index_add", &shape)?;
+        let s = self.device().backend().index_add(self.view(), axis, indices.view(), dim_size)?;
         Ok(Tensor::from_op(s, Layout::contiguous(&shape), self.device(), Op::IndexAdd(self.clone(), axis, indices.clone())))
     }
 
@@ -358,6 +363,7 @@ impl Tensor {
     pub fn unfold2d(&self, kernel: (usize, usize), stride: (usize, usize), padding: (usize, usize)) -> Result<Tensor> {
         self.check_f32("unfold2d")?;
         let win = self.window("unfold2d", kernel, stride, padding)?;
+        crate::shape::checked_numel("unfold2d", &win.cols_shape())?;
         let s = self.device().backend().unfold2d(self.view(), &win)?;
         Ok(Tensor::from_op(s, Layout::contiguous(&win.cols_shape()), self.device(), Op::Unfold(self.clone(), win)))
     }

@@ -9,8 +9,24 @@ pub struct Layout {
     pub offset: usize,
 }
 
+/// Elements of `shape`; saturates instead of wrapping (a shape that large is refused by
+/// `checked_numel` wherever a tensor is made).
 pub fn numel(shape: &[usize]) -> usize {
-    shape.iter().product()
+    shape.iter().fold(1usize, |n, &d| n.saturating_mul(d))
+}
+
+/// The most elements one tensor may hold (2^28: 1 GiB of f32). Larger requests are errors
+/// rather than allocations that would abort the engine (or, on wasm32, sizes that wrap).
+pub const MAX_ELEMENTS: usize = 1 << 28;
+
+/// Elements of a tensor of `shape` that `op` is about to make, or an error naming both when
+/// it exceeds `MAX_ELEMENTS`.
+pub fn checked_numel(op: &str, shape: &[usize]) -> Result<usize> {
+    let n = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+    match n {
+        Some(n) if n <= MAX_ELEMENTS => Ok(n),
+        _ => bail!(op, "the result of shape {:?} would have more than {} elements (the engine's limit per tensor)", shape, MAX_ELEMENTS),
+    }
 }
 
 pub fn contiguous_strides(shape: &[usize]) -> Vec<usize> {
@@ -161,6 +177,7 @@ pub fn broadcast_shapes(op: &str, a: &[usize], b: &[usize]) -> Result<Vec<usize>
             bail!(op, "shapes {:?} and {:?} cannot be broadcast (dimension {} is {} vs {})", a, b, i, da, db);
         };
     }
+    checked_numel(op, &out)?;
     Ok(out)
 }
 

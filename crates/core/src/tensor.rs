@@ -56,6 +56,13 @@ thread_local! {
     static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
 }
 
+/// Back to the state a fresh engine starts in (gradients recorded). A wasm panic traps without
+/// running destructors, so `no_grad`'s restore never runs: the bindings' panic hook calls this,
+/// and the engine keeps working after the error.
+pub fn reset_after_panic() {
+    GRAD_ENABLED.with(|g| g.set(true));
+}
+
 pub fn is_grad_enabled() -> bool {
     GRAD_ENABLED.with(|g| g.get())
 }
@@ -96,6 +103,7 @@ impl Tensor {
     }
 
     pub fn from_slice(data: &[f32], shape: &[usize], device: &Device) -> Result<Tensor> {
+        crate::shape::checked_numel("tensor", shape)?;
         if data.len() != numel(shape) {
             bail!("tensor", "{} values cannot fill shape {:?} ({} elements)", data.len(), shape, numel(shape));
         }
@@ -104,6 +112,7 @@ impl Tensor {
     }
 
     pub fn from_i32(data: Vec<i32>, shape: &[usize], device: &Device) -> Result<Tensor> {
+        crate::shape::checked_numel("tensor", shape)?;
         if data.len() != numel(shape) {
             bail!("tensor", "{} values cannot fill shape {:?} ({} elements)", data.len(), shape, numel(shape));
         }
@@ -112,7 +121,7 @@ impl Tensor {
     }
 
     pub fn full(value: f32, shape: &[usize], device: &Device) -> Result<Tensor> {
-        Self::from_vec(vec![value; numel(shape)], shape, device)
+        Self::from_vec(vec![value; crate::shape::checked_numel("tensor", shape)?], shape, device)
     }
     pub fn zeros(shape: &[usize], device: &Device) -> Result<Tensor> {
         Self::full(0.0, shape, device)

@@ -70,7 +70,7 @@ pub fn unary(op: UnaryOp, x: &[f32], out: &mut [f32]) {
     match op {
         UnaryOp::Neg => map1(x, out, |v| -v),
         UnaryOp::Abs => map1(x, out, f32::abs),
-        UnaryOp::Relu => map1(x, out, |v| v.max(0.0)),
+        UnaryOp::Relu => map1(x, out, reference::relu),
         UnaryOp::Sqrt => map1(x, out, f32::sqrt),
         UnaryOp::Recip => map1(x, out, |v| 1.0 / v),
         _ => reference::unary(op, x, out),

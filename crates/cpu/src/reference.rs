@@ -10,7 +10,7 @@ pub fn unary_scalar(op: UnaryOp, x: f32) -> f32 {
         UnaryOp::Log => x.ln(),
         UnaryOp::Sqrt => x.sqrt(),
         UnaryOp::Abs => x.abs(),
-        UnaryOp::Relu => x.max(0.0),
+        UnaryOp::Relu => relu(x),
         UnaryOp::Sigmoid => math::sigmoid(x),
         UnaryOp::Tanh => x.tanh(),
         UnaryOp::Sin => x.sin(),
@@ -68,6 +68,13 @@ pub fn reduce_rows(op: ReduceOp, x: &[f32], len: usize, out: &mut [f32]) {
     }
 }
 
+/// max(v, 0), NaN staying NaN (torch.relu; `f32::max` would return 0).
+pub fn relu(v: f32) -> f32 {
+    if v.is_nan() { v } else { v.max(0.0) }
+}
+
+/// Index of the largest (smallest) value per row; a NaN counts as beyond every number and the
+/// first NaN wins, as torch.argmax / argmin.
 pub fn arg_reduce_rows(op: ArgReduceOp, x: &[f32], len: usize, out: &mut [i32]) {
     for (o, row) in out.iter_mut().zip(x.chunks(len)) {
         let mut best = 0;
@@ -75,7 +82,7 @@ pub fn arg_reduce_rows(op: ArgReduceOp, x: &[f32], len: usize, out: &mut [i32]) 
             let better = match op {
                 ArgReduceOp::ArgMax => v > row[best],
                 ArgReduceOp::ArgMin => v < row[best],
-            };
+            } || (v.is_nan() && !row[best].is_nan());
             if better {
                 best = i;
             }

@@ -180,9 +180,9 @@ pub fn unary(op: UnaryOp, x: &[f32], out: &mut [f32]) -> bool {
         UnaryOp::Abs => map1(x, out, |v| f32x4_abs(v)),
         UnaryOp::Sqrt => map1(x, out, |v| f32x4_sqrt(v)),
         UnaryOp::Recip => map1(x, out, |v| f32x4_div(one, v)),
-        // v where v > 0, else 0: NaN gives 0 like `f32::max` in the reference. (Not pmax:
-        // LLVM turns it into relaxed_max under relaxed-simd, which leaves NaN to the engine.)
-        UnaryOp::Relu => map1(x, out, |v| v128_and(v, f32x4_gt(v, f32x4_splat(0.0)))),
+        // v where v > 0 or v is NaN (v != v), else 0, as torch.relu. (Not pmax: LLVM turns it
+        // into relaxed_max under relaxed-simd, which leaves NaN to the engine.)
+        UnaryOp::Relu => map1(x, out, |v| v128_and(v, v128_or(f32x4_gt(v, f32x4_splat(0.0)), f32x4_ne(v, v)))),
         UnaryOp::Sign => map1(x, out, |v| {
             let zero = f32x4_splat(0.0);
             v128_or(flag(f32x4_gt(v, zero)), v128_and(f32x4_lt(v, zero), f32x4_splat(-1.0)))

@@ -25,7 +25,13 @@ static ALLOCATOR: alloc::CountingAlloc = alloc::CountingAlloc;
 /// Runs once when the module is instantiated: Rust panics print their message to the console.
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    // A panic traps the instance's current call without unwinding, so no destructor runs:
+    // engine state that a guard would restore is reset here, before the trap, so that the
+    // next call works (the panic's message still reaches the console).
+    std::panic::set_hook(Box::new(|info| {
+        webgrad_core::reset_after_panic();
+        console_error_panic_hook::hook(info);
+    }));
 }
 
 /// An engine error as a JavaScript `Error` with the engine's message.
@@ -37,7 +43,7 @@ pub(crate) type JsResult<T> = Result<T, JsError>;
 
 /// Largest tensor the bindings accept (elements). Larger requests are refused with an error
 /// instead of failing an allocation, which would abort the whole wasm instance.
-pub(crate) const MAX_ELEMENTS: usize = 1 << 28;
+pub(crate) const MAX_ELEMENTS: usize = webgrad_core::MAX_ELEMENTS;
 
 /// A shape from JavaScript, checked so that no later step can overflow or over-allocate.
 pub(crate) fn shape_arg(op: &str, shape: &[u32]) -> JsResult<Vec<usize>> {

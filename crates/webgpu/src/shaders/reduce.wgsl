@@ -108,8 +108,9 @@ fn arg_reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
         let v = x[base + row_element(j)];
         var better = false;
         switch OP {
-            case OP_ARGMAX: { better = v > best; }
-            case OP_ARGMIN: { better = v < best; }
+            // A NaN counts as beyond every number; the first NaN wins (torch).
+            case OP_ARGMAX: { better = v > best || (is_nan(v) && !is_nan(best)); }
+            case OP_ARGMIN: { better = v < best || (is_nan(v) && !is_nan(best)); }
             // Not an op: the index stays out of range, never another op's answer.
             default: { best_j = 0xffffffffu; }
         }

@@ -152,7 +152,7 @@ fn apply(v: f32) -> f32 {
         case OP_LOG: { return log_accurate(v); }
         case OP_SQRT: { return sqrt_ieee(v); }
         case OP_ABS: { return abs(v); }
-        case OP_RELU: { return select(0.0, v, v > 0.0); }
+        case OP_RELU: { return select(0.0, v, v > 0.0 || is_nan(v)); }
         case OP_SIGMOID: { return sigmoid(v); }
         case OP_TANH: { return tanh_accurate(v); }
         case OP_SIN: { return sin_cos(v, 0); }
