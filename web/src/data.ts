@@ -1,6 +1,6 @@
 // Data sets from the engine's webgrad-data crate, as tensors ready for `model.fit`.
 import { engine } from './engine.js';
-import { Tensor } from './tensor.js';
+import { Tensor, intArg, seedArg } from './tensor.js';
 
 export type Kind2d =
   | 'circle' | 'xor' | 'gaussian' | 'spiral' | 'regress_plane' | 'regress_gaussian' | 'moons' | 'checkerboard' | 'spiral3'
@@ -42,7 +42,7 @@ export interface Synthetic2dOptions {
 
 /** A TensorFlow-Playground-style 2-D data set. */
 export function synthetic2d(kind: Kind2d, opts: Synthetic2dOptions = {}): Dataset {
-  return toTensors(engine().Dataset.synthetic2d(kind, opts.n ?? 500, opts.noise ?? 0, BigInt(opts.seed ?? 0), opts.classes ?? true));
+  return toTensors(engine().Dataset.synthetic2d(kind, intArg(kind, 'n', opts.n ?? 500, 0), opts.noise ?? 0, seedArg(kind, opts.seed ?? 0), opts.classes ?? true));
 }
 
 /** The names `synthetic2d` accepts. */

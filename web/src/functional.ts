@@ -2,7 +2,7 @@
 // camelCase, torch's argument order, keyword options last as one object. Every function only
 // forwards to the engine (crates/core/src/functional.rs); the math lives there, once.
 import { engine, type RawTensor } from './engine.js';
-import { Tensor, asTensor, type TensorLike } from './tensor.js';
+import { Tensor, asTensor, seedArg, type TensorLike } from './tensor.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -68,7 +68,7 @@ export function scaledDotProductAttention(query: TensorLike, key: TensorLike, va
 /** In training (the default, as torch), zero each element with probability `p` and scale the rest
  *  by 1/(1 - p), drawing from the engine's seeded generator (`seed` starts a fresh one). */
 export function dropout(x: TensorLike, p = 0.5, opts: { training?: boolean; seed?: number } = {}): Tensor {
-  const seed = opts.seed === undefined ? undefined : BigInt(opts.seed);
+  const seed = opts.seed === undefined ? undefined : seedArg('dropout', opts.seed);
   return new Tensor(engine().fDropout(asTensor(x).raw, p, opts.training ?? true, seed));
 }
 

@@ -37,15 +37,48 @@ function flatten(v: NestedArray, shape: number[], depth: number, out: number[]):
 }
 
 function checkShape(shape: Shape, op: string): number[] {
+  if (!Array.isArray(shape) && !ArrayBuffer.isView(shape)) throw new Error(`${op}: shape must be an array of sizes, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) throw new Error(`${op}: bad dimension ${d} in shape ${JSON.stringify(shape)}`);
   }
   return [...shape];
 }
 
-function axesArg(axes: Axes): Int32Array | undefined {
+/** An integer argument, checked before it reaches the engine (which would truncate or wrap it):
+ *  fractional, NaN, infinite or out-of-range values are errors naming the argument. */
+export function intArg(op: string, name: string, v: unknown, min = -0x80000000, max = 0x7fffffff): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    const range = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : 'an integer';
+    throw new Error(`${op}: ${name} must be ${range}${max < 0x7fffffff ? ` ≤ ${max}` : ''}, got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function intsArg(op: string, name: string, vs: readonly number[], min?: number): Int32Array {
+  if (!Array.isArray(vs) && !ArrayBuffer.isView(vs)) throw new Error(`${op}: ${name} must be an array of integers, got ${String(vs)}`);
+  return Int32Array.from(vs, (v, i) => intArg(op, `${name}[${i}]`, v, min));
+}
+
+/** A seed for the engine's generator: an integer in [0, 2^53). */
+export function seedArg(op: string, seed: unknown): bigint {
+  return BigInt(intArg(op, 'seed', seed, 0, Number.MAX_SAFE_INTEGER));
+}
+
+function axesArg(axes: Axes, op = 'reduce'): Int32Array | undefined {
   if (axes === null || axes === undefined) return undefined;
-  return Int32Array.from(typeof axes === 'number' ? [axes] : axes);
+  return intsArg(op, 'axis', typeof axes === 'number' ? [axes] : axes);
+}
+
+/** Values for an int32 tensor: whole numbers within int32 (no silent truncation or wrapping). */
+function int32Values(flat: ArrayLike<number>, op: string): Int32Array {
+  if (flat instanceof Int32Array) return flat;
+  const out = new Int32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new Error(`${op}: int32 value ${v} at index ${i} is not a whole number within int32`);
+    out[i] = v;
+  }
+  return out;
 }
 
 function unflatten(data: ArrayLike<number>, shape: readonly number[]): NestedArray {
@@ -66,14 +99,19 @@ function unflatten(data: ArrayLike<number>, shape: readonly number[]): NestedArr
 const scopes: Tensor[][] = [];
 
 export class Tensor {
-  /** @internal the engine's tensor */
-  readonly raw: RawTensor;
+  #raw: RawTensor;
   private disposed = false;
 
   /** @internal wrap an engine tensor; use `tensor()` and the factories instead. */
   constructor(raw: RawTensor) {
-    this.raw = raw;
+    this.#raw = raw;
     scopes[scopes.length - 1]?.push(this);
+  }
+
+  /** @internal the engine's tensor; a clear error once disposed. */
+  get raw(): RawTensor {
+    if (this.disposed) throw new Error('webgrad: this tensor was disposed (dispose() or a tidy() that ended); use a tensor that is still alive');
+    return this.#raw;
   }
 
   get shape(): number[] {
@@ -185,68 +223,72 @@ export class Tensor {
   gelu(): Tensor { return new Tensor(this.raw.gelu()); }
   leakyRelu(slope = 0.01): Tensor { return new Tensor(this.raw.leakyRelu(slope)); }
   clip(min: number, max: number): Tensor { return new Tensor(this.raw.clamp(min, max)); }
-  softmax(axis = -1): Tensor { return new Tensor(this.raw.softmax(axis)); }
-  logSoftmax(axis = -1): Tensor { return new Tensor(this.raw.logSoftmax(axis)); }
+  softmax(axis = -1): Tensor { return new Tensor(this.raw.softmax(intArg('softmax', 'axis', axis))); }
+  logSoftmax(axis = -1): Tensor { return new Tensor(this.raw.logSoftmax(intArg('logSoftmax', 'axis', axis))); }
   cast(dtype: DType): Tensor { return new Tensor(this.raw.cast(dtype)); }
 
   // ---- reductions ------------------------------------------------------------------------
-  sum(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.sum(axesArg(axes), keepDims)); }
-  mean(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.mean(axesArg(axes), keepDims)); }
-  max(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.max(axesArg(axes), keepDims)); }
-  min(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.min(axesArg(axes), keepDims)); }
+  sum(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.sum(axesArg(axes, 'sum'), keepDims)); }
+  mean(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.mean(axesArg(axes, 'mean'), keepDims)); }
+  max(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.max(axesArg(axes, 'max'), keepDims)); }
+  min(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.min(axesArg(axes, 'min'), keepDims)); }
   /** Variance; `correction` 1 (the default, as in PyTorch) divides by n - 1. */
   variance(axes?: Axes, keepDims = false, correction = 1): Tensor {
-    return new Tensor(this.raw.var(axesArg(axes), keepDims, correction));
+    return new Tensor(this.raw.var(axesArg(axes, 'variance'), keepDims, intArg('variance', 'correction', correction, 0)));
   }
-  logSumExp(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.logsumexp(axesArg(axes), keepDims)); }
+  logSumExp(axes?: Axes, keepDims = false): Tensor { return new Tensor(this.raw.logsumexp(axesArg(axes, 'logSumExp'), keepDims)); }
   /** Indices (int32) of the largest values along `axis`. */
-  argMax(axis = -1, keepDims = false): Tensor { return new Tensor(this.raw.argmax(axis, keepDims)); }
-  argMin(axis = -1, keepDims = false): Tensor { return new Tensor(this.raw.argmin(axis, keepDims)); }
+  argMax(axis = -1, keepDims = false): Tensor { return new Tensor(this.raw.argmax(intArg('argMax', 'axis', axis), keepDims)); }
+  argMin(axis = -1, keepDims = false): Tensor { return new Tensor(this.raw.argmin(intArg('argMin', 'axis', axis), keepDims)); }
 
   // ---- shapes ----------------------------------------------------------------------------
   /** New shape; one entry may be -1. */
   reshape(shape: Shape): Tensor {
-    return new Tensor(this.raw.reshape(Int32Array.from(shape)));
+    return new Tensor(this.raw.reshape(intsArg('reshape', 'shape', shape, -1)));
   }
   /** Reverse the axes, or permute them by `perm`. */
   transpose(perm?: readonly number[]): Tensor {
     const p = perm ?? [...Array(this.rank).keys()].reverse();
-    return new Tensor(this.raw.permute(Uint32Array.from(p)));
+    return new Tensor(this.raw.permute(Uint32Array.from(intsArg('transpose', 'perm', p, 0))));
   }
   /** Swap two axes. */
-  swapAxes(a: number, b: number): Tensor { return new Tensor(this.raw.transpose(a, b)); }
+  swapAxes(a: number, b: number): Tensor { return new Tensor(this.raw.transpose(intArg('swapAxes', 'a', a), intArg('swapAxes', 'b', b))); }
   broadcastTo(shape: Shape): Tensor { return new Tensor(this.raw.broadcastTo(Uint32Array.from(checkShape(shape, 'broadcastTo')))); }
   /** Elements `start..start+length` along `axis`. */
-  slice(axis: number, start: number, length: number): Tensor { return new Tensor(this.raw.narrow(axis, start, length)); }
+  slice(axis: number, start: number, length: number): Tensor {
+    return new Tensor(this.raw.narrow(intArg('slice', 'axis', axis), intArg('slice', 'start', start, 0, 0xffffffff), intArg('slice', 'length', length, 0, 0xffffffff)));
+  }
   /** TF.js's `stridedSlice`: per axis begin, begin+stride, … before end (missing entries: whole
    *  axis; negative indices count from the end; out of range ones are clamped). Bit i of
    *  `beginMask` / `endMask` ignores begin[i] / end[i]; of `shrinkAxisMask` takes element begin[i]
    *  and drops the axis. */
   stridedSlice(begin: readonly number[], end: readonly number[], strides: readonly number[] = [], beginMask = 0, endMask = 0, shrinkAxisMask = 0): Tensor {
-    return new Tensor(this.raw.stridedSlice(Int32Array.from(begin), Int32Array.from(end), Int32Array.from(strides), beginMask, endMask, shrinkAxisMask));
+    const op = 'stridedSlice';
+    return new Tensor(this.raw.stridedSlice(intsArg(op, 'begin', begin), intsArg(op, 'end', end), intsArg(op, 'strides', strides),
+      intArg(op, 'beginMask', beginMask, 0), intArg(op, 'endMask', endMask, 0), intArg(op, 'shrinkAxisMask', shrinkAxisMask, 0)));
   }
-  expandDims(axis = 0): Tensor { return new Tensor(this.raw.unsqueeze(axis)); }
+  expandDims(axis = 0): Tensor { return new Tensor(this.raw.unsqueeze(intArg('expandDims', 'axis', axis))); }
   /** Flatten the axes from `startAxis` (default 0: everything) into one. */
   flatten(startAxis = 0): Tensor {
-    return startAxis === 0 ? this.reshape([-1]) : new Tensor(this.raw.flattenFrom(startAxis));
+    return startAxis === 0 ? this.reshape([-1]) : new Tensor(this.raw.flattenFrom(intArg('flatten', 'startAxis', startAxis)));
   }
   /** Entries along `axis` picked by int32 indices. */
   gather(indices: TensorLike, axis = 0): Tensor {
-    return new Tensor(this.raw.indexSelect(axis, asTensor(indices, 'int32').raw));
+    return new Tensor(this.raw.indexSelect(intArg('gather', 'axis', axis), asTensor(indices, 'int32').raw));
   }
   /** One-hot encoding of int32 class indices. */
-  oneHot(numClasses: number): Tensor { return new Tensor(this.raw.oneHot(numClasses)); }
+  oneHot(numClasses: number): Tensor { return new Tensor(this.raw.oneHot(intArg('oneHot', 'numClasses', numClasses, 1))); }
 
   // ---- convolution (NCHW) ----------------------------------------------------------------
   conv2d(weight: TensorLike, bias?: TensorLike | null, opts: { stride?: number | [number, number]; padding?: number | [number, number] } = {}): Tensor {
     const b = bias === undefined || bias === null ? undefined : asTensor(bias).raw.clone();
-    return new Tensor(this.raw.conv2d(asTensor(weight).raw, b, pair(opts.stride ?? 1), pair(opts.padding ?? 0)));
+    return new Tensor(this.raw.conv2d(asTensor(weight).raw, b, pair(opts.stride ?? 1, 'conv2d', 'stride'), pair(opts.padding ?? 0, 'conv2d', 'padding')));
   }
   maxPool2d(kernel: number | [number, number], opts: { stride?: number | [number, number]; padding?: number | [number, number] } = {}): Tensor {
-    return new Tensor(this.raw.maxPool2d(pair(kernel), pair(opts.stride ?? kernel), pair(opts.padding ?? 0)));
+    return new Tensor(this.raw.maxPool2d(pair(kernel, 'maxPool2d', 'kernel'), pair(opts.stride ?? kernel, 'maxPool2d', 'stride'), pair(opts.padding ?? 0, 'maxPool2d', 'padding')));
   }
   avgPool2d(kernel: number | [number, number], opts: { stride?: number | [number, number]; padding?: number | [number, number] } = {}): Tensor {
-    return new Tensor(this.raw.avgPool2d(pair(kernel), pair(opts.stride ?? kernel), pair(opts.padding ?? 0)));
+    return new Tensor(this.raw.avgPool2d(pair(kernel, 'avgPool2d', 'kernel'), pair(opts.stride ?? kernel, 'avgPool2d', 'stride'), pair(opts.padding ?? 0, 'avgPool2d', 'padding')));
   }
 
   // ---- autograd --------------------------------------------------------------------------
@@ -271,17 +313,17 @@ export class Tensor {
    *  Optional: the garbage collector frees it otherwise. */
   dispose(): void {
     if (this.disposed) return;
+    this.#raw.free();
     this.disposed = true;
-    this.raw.free();
   }
   get isDisposed(): boolean {
     return this.disposed;
   }
 }
 
-function pair(v: number | readonly number[]): Uint32Array {
+function pair(v: number | readonly number[], op = 'window', name = 'size'): Uint32Array {
   const p = typeof v === 'number' ? [v, v] : v;
-  return Uint32Array.from(p);
+  return Uint32Array.from(intsArg(op, name, p, 0));
 }
 
 /** A tensor from numbers, nested arrays or typed arrays. `shape` defaults to the array's own. */
@@ -305,7 +347,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   const s = Uint32Array.from(checkShape(shape ?? inferred, 'tensor'));
   const kind = dtype ?? (flat instanceof Int32Array ? 'int32' : 'float32');
   if (kind === 'int32') {
-    return new Tensor(e.Tensor.fromI32(flat instanceof Int32Array ? flat : Int32Array.from(flat), s));
+    return new Tensor(e.Tensor.fromI32(int32Values(flat, 'tensor'), s));
   }
   return new Tensor(e.Tensor.fromF32(flat instanceof Float32Array ? flat : Float32Array.from(flat), s));
 }
@@ -329,28 +371,28 @@ export function scalar(value: number): Tensor {
 }
 /** 0, 1, …, n-1 (float32). */
 export function arange(n: number): Tensor {
-  return new Tensor(engine().Tensor.arange(n));
+  return new Tensor(engine().Tensor.arange(intArg('arange', 'n', n, 0)));
 }
 /** Normal samples from the engine's seeded generator (the same seed gives the same values). */
 export function randomNormal(shape: Shape, opts: { mean?: number; std?: number; seed?: number } = {}): Tensor {
   const s = Uint32Array.from(checkShape(shape, 'randomNormal'));
-  return new Tensor(engine().Tensor.randNormal(s, opts.mean ?? 0, opts.std ?? 1, BigInt(opts.seed ?? 0)));
+  return new Tensor(engine().Tensor.randNormal(s, opts.mean ?? 0, opts.std ?? 1, seedArg('randomNormal', opts.seed ?? 0)));
 }
 /** Uniform samples in [min, max) from the engine's seeded generator. */
 export function randomUniform(shape: Shape, opts: { min?: number; max?: number; seed?: number } = {}): Tensor {
   const s = Uint32Array.from(checkShape(shape, 'randomUniform'));
-  return new Tensor(engine().Tensor.randUniform(s, opts.min ?? 0, opts.max ?? 1, BigInt(opts.seed ?? 0)));
+  return new Tensor(engine().Tensor.randUniform(s, opts.min ?? 0, opts.max ?? 1, seedArg('randomUniform', opts.seed ?? 0)));
 }
 export function matmul(a: TensorLike, b: TensorLike): Tensor {
   return asTensor(a).matmul(b);
 }
 /** Join tensors along an existing axis. */
 export function concat(parts: readonly TensorLike[], axis = 0): Tensor {
-  return new Tensor(engine().Tensor.concat(parts.map((p) => asTensor(p).raw.clone()), axis));
+  return new Tensor(engine().Tensor.concat(parts.map((p) => asTensor(p).raw.clone()), intArg('concat', 'axis', axis)));
 }
 /** Join tensors of one shape along a new axis. */
 export function stack(parts: readonly TensorLike[], axis = 0): Tensor {
-  return new Tensor(engine().Tensor.stack(parts.map((p) => asTensor(p).raw.clone()), axis));
+  return new Tensor(engine().Tensor.stack(parts.map((p) => asTensor(p).raw.clone()), intArg('stack', 'axis', axis)));
 }
 /** `cond != 0 ? a : b`, elementwise with broadcasting. */
 export function where(cond: TensorLike, a: TensorLike | number, b: TensorLike | number): Tensor {

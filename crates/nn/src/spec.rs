@@ -316,22 +316,29 @@ impl LayerSpec {
             _ => Err(format!("expects a [channels, height, width] input, got {input:?} (add a reshape layer?)")),
         };
         let window = |h: usize, w: usize, k: usize, s: usize, p: usize| -> std::result::Result<(usize, usize), String> {
-            if h + 2 * p < k || w + 2 * p < k {
+            // Saturating: sizes come from JSON and may be absurd; the limit checks catch them.
+            let (hp, wp) = (h.saturating_add(p.saturating_mul(2)), w.saturating_add(p.saturating_mul(2)));
+            if hp < k || wp < k {
                 return Err(format!("kernel {k} is larger than the padded input {h}×{w} (padding {p})"));
             }
-            Ok(((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1))
+            Ok(((hp - k) / s + 1, (wp - k) / s + 1))
         };
         let seq = |input: &[usize]| match input {
             [t, e] => Ok((*t, *e)),
             _ => Err(format!("expects a [time, embedding] input, got {input:?}")),
         };
         let features = |input: &[usize]| input.last().copied().ok_or_else(|| "expects at least one axis, got a scalar input".to_string());
+        // A weight the engine could not hold is a spec error, before anything is allocated.
+        let weight = |what: &str, dims: &[usize]| match webgrad_core::checked_numel(what, dims) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!("its {what} {dims:?} would have more than {} elements (the engine's limit per tensor)", webgrad_core::MAX_ELEMENTS)),
+        };
         let mut out = input.to_vec();
         match self {
             LayerSpec::Dense { units, init, .. } => {
                 positive("units", *units)?;
                 init.validate().map_err(|e| e.message)?;
-                features(input)?;
+                weight("weight", &[features(input)?, *units])?;
                 *out.last_mut().expect("checked") = *units;
             }
             LayerSpec::Conv2d { filters, kernel_size, stride, padding, init, .. } => {
@@ -339,7 +346,8 @@ impl LayerSpec {
                 positive("kernel_size", *kernel_size)?;
                 positive("stride", *stride)?;
                 init.validate().map_err(|e| e.message)?;
-                let (_, h, w) = image(input)?;
+                let (c, h, w) = image(input)?;
+                weight("weight", &[*filters, c, *kernel_size, *kernel_size])?;
                 let (oh, ow) = window(h, w, *kernel_size, *stride, *padding)?;
                 out = vec![*filters, oh, ow];
             }
@@ -354,9 +362,9 @@ impl LayerSpec {
                 let (oh, ow) = window(h, w, *pool_size, s, *padding)?;
                 out = vec![c, oh, ow];
             }
-            LayerSpec::Flatten => out = vec![input.iter().product()],
+            LayerSpec::Flatten => out = vec![webgrad_core::numel(input)],
             LayerSpec::Reshape { shape } => {
-                let (a, b) = (input.iter().product::<usize>(), shape.iter().product::<usize>());
+                let (a, b) = (webgrad_core::numel(input), webgrad_core::numel(shape));
                 if a != b {
                     return Err(format!("cannot reshape {input:?} ({a} values) to {shape:?} ({b} values)"));
                 }
@@ -389,6 +397,7 @@ impl LayerSpec {
             LayerSpec::Embedding { vocab_size, dim, init } => {
                 positive("vocab_size", *vocab_size)?;
                 positive("dim", *dim)?;
+                weight("embedding table", &[*vocab_size, *dim])?;
                 init.validate().map_err(|e| e.message)?;
                 out.push(*dim);
             }
@@ -396,6 +405,8 @@ impl LayerSpec {
                 positive("vocab_size", *vocab_size)?;
                 positive("max_len", *max_len)?;
                 positive("dim", *dim)?;
+                weight("embedding table", &[*vocab_size, *dim])?;
+                weight("position table", &[*max_len, *dim])?;
                 init.validate().map_err(|e| e.message)?;
                 match input {
                     [t] if t <= max_len => out.push(*dim),
@@ -444,6 +455,9 @@ impl ModelSpec {
         if self.input_shape.is_empty() || self.input_shape.contains(&0) {
             bail!(op, "input_shape {:?} must have at least one axis, all ≥ 1", self.input_shape);
         }
+        if webgrad_core::checked_numel(op, &self.input_shape).is_err() {
+            bail!(op, "input_shape {:?} has more than {} elements per example (the engine's limit per tensor)", self.input_shape, webgrad_core::MAX_ELEMENTS);
+        }
         if self.layers.is_empty() {
             bail!(op, "a model needs at least one layer");
         }
@@ -454,6 +468,9 @@ impl ModelSpec {
                 bail!(op, "layer {} ({}) takes token indices, so it must be the first layer", i, layer.kind());
             }
             shape = layer.output_shape(&shape).map_err(|m| Error::new(op, format!("layer {} ({}): {}", i, layer.kind(), m)))?;
+            if webgrad_core::checked_numel(op, &shape).is_err() {
+                bail!(op, "layer {} ({}): its output {:?} per example has more than {} elements (the engine's limit per tensor)", i, layer.kind(), shape, webgrad_core::MAX_ELEMENTS);
+            }
             shapes.push(shape.clone());
         }
         self.optimizer.validate().map_err(|e| Error::new(op, e.to_string()))?;

@@ -156,3 +156,18 @@ fn batches_are_checked_against_the_spec() {
     assert!(err(&x, &y2).contains("expected [2, 32]"), "{}", err(&x, &y2));
     assert!(err(&x, &y.cast(webgrad_core::DType::F32).unwrap()).contains("i32 class indices"));
 }
+
+#[test]
+fn sizes_the_engine_cannot_hold_are_spec_errors() {
+    let err = |json: &str| ModelSpec::from_json(json).and_then(|s| s.validate().map(|_| ())).unwrap_err().to_string();
+    let dense = r#"{"input_shape":[2],"layers":[{"type":"dense","units":1000000000}],"loss":{"type":"mse"},"optimizer":{"type":"sgd","lr":0.1}}"#;
+    let e = err(dense);
+    assert!(e.contains("layer 0 (dense)") && e.contains("weight [2, 1000000000]") && e.contains("268435456"), "{e}");
+    let input = r#"{"input_shape":[100000,100000],"layers":[{"type":"flatten"}],"loss":{"type":"mse"},"optimizer":{"type":"sgd","lr":0.1}}"#;
+    assert!(err(input).contains("input_shape [100000, 100000]"), "{}", err(input));
+    let emb = r#"{"input_shape":[4],"layers":[{"type":"embedding","vocab_size":100000000,"dim":64}],"loss":{"type":"mse"},"optimizer":{"type":"sgd","lr":0.1}}"#;
+    assert!(err(emb).contains("embedding table [100000000, 64]"), "{}", err(emb));
+    // Absurd padding from a file does not overflow.
+    let conv = r#"{"input_shape":[1,4,4],"layers":[{"type":"conv2d","filters":1,"kernel_size":3,"padding":18446744073709551615}],"loss":{"type":"mse"},"optimizer":{"type":"sgd","lr":0.1}}"#;
+    assert!(err(conv).contains("layer 0 (conv2d)"), "{}", err(conv));
+}
