@@ -87,7 +87,8 @@ export type FitEvent =
   | { kind: 'epoch'; epoch: number; logs: Logs }
   | { kind: 'batch'; epoch: number; batch: number; batches: number; loss: number }
   /** Training moved to another device (the WebGPU device was lost); `name` is the new one's. */
-  | { kind: 'warning'; message: string; device: 'cpu' | 'webgpu'; name: string };
+  | { kind: 'warning'; message: string; device: 'cpu' | 'webgpu'; name: string }
+  | { kind: 'notice'; message: string };
 export interface FitResult {
   epochs: number[];
   history: Record<string, number[]>;
@@ -345,6 +346,7 @@ export function hostHandlers(): Record<string, Handler> {
             const valSums = run.valSums(e.model);
             const val = valSums ? await take(valSums) : undefined;
             const logs = run.endEpoch(e.model, train, val) as Logs;
+            for (const message of run.takeWarnings()) ctx.emit({ kind: 'notice', message } satisfies FitEvent);
             epochs.push(epoch);
             for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
             const event = { kind: 'epoch', epoch, logs } satisfies FitEvent;

@@ -36,12 +36,17 @@ export interface FitOptions {
   onBatchEnd?: Callback['onBatchEnd'];
   /** Called when training had to move to another device: the WebGPU device was lost (driver
    *  reset, GPU process crash), so the model was rebuilt on the CPU from its weights and optimizer
-   *  state at the start of the last epoch and `fit` goes on there. Default: `console.warn`. */
+   *  state at the start of the last epoch and `fit` goes on there; or a loss became NaN under
+   *  `onNonFinite: 'warn'`. Default: `console.warn`. */
   onWarning?: (message: string) => void;
   /** Aborting stops training within one batch; `fit` then rejects with CancelledError. */
   signal?: AbortSignal;
   /** Seed of this fit's shuffling (default: the model's generator, seeded by the model's seed). */
   seed?: number;
+  /** A loss that becomes NaN or infinite: 'stop' (default) rejects `fit` with an error saying
+   *  which epoch, the weights from before that epoch restored; 'warn' trains on and reports it
+   *  through `onWarning` (default `console.warn`); 'ignore' trains on. */
+  onNonFinite?: 'stop' | 'warn' | 'ignore';
 }
 
 export interface History {
@@ -236,6 +241,8 @@ export class Sequential {
         callbacks: builtins,
         initial_epoch: opts.initialEpoch ?? 0,
         seed: opts.seed,
+        // Only when given: serde reads an undefined field as a value, not as a missing one.
+        ...(opts.onNonFinite === undefined ? {} : { on_non_finite: opts.onNonFinite }),
       },
       ask: {
         epoch: custom.length > 0,
@@ -275,7 +282,7 @@ export class Sequential {
         const logs = this.userLogs(e.logs);
         return hooks((c) => c.onEpochEnd?.(e.epoch, logs));
       }
-      noteDeviceChange(e.device, e.name, e.message);
+      if (e.kind === 'warning') noteDeviceChange(e.device, e.name, e.message);
       if (opts.onWarning) await call(() => opts.onWarning!(e.message));
       else console.warn(`webgrad: ${e.message}`);
       return undefined;

@@ -76,3 +76,41 @@ describe('bad input gets a clear error, and the engine keeps working', () => {
     await healthy();
   });
 });
+
+describe('a loss that becomes NaN', () => {
+  const data = () => {
+    const x = Float32Array.from({ length: 32 }, (_, i) => Math.sin(i));
+    const bad = x.slice();
+    bad[5] = NaN;
+    return { x: wg.tensor(x, [16, 2]), bad: wg.tensor(bad, [16, 2]), y: wg.zeros([16, 1]) };
+  };
+  const model = () => {
+    const m = wg.sequential([wg.dense({ units: 1, inputShape: [2] })], { seed: 2 });
+    m.compile({ optimizer: wg.sgd(0.1), loss: 'mse' });
+    return m;
+  };
+
+  it("stops fit by default with a clear error, the last finite weights back", async () => {
+    const { x, bad, y } = data();
+    const m = model();
+    await m.fit(x, y, { epochs: 1, batchSize: 8 });
+    const before = (await m.predict(x)).dataSync();
+    await expect(m.fit(bad, y, { epochs: 3, batchSize: 8 })).rejects.toThrow(/loss became NaN in epoch 0 .*weights from before that epoch are back/);
+    expect((await m.predict(x)).dataSync()).toEqual(before);
+    m.dispose();
+    await healthy();
+  });
+
+  it("'warn' trains on and reports it; 'ignore' trains on silently", async () => {
+    const { bad, y } = data();
+    const m = model();
+    const warnings: string[] = [];
+    const h = await m.fit(bad, y, { epochs: 2, batchSize: 8, onNonFinite: 'warn', onWarning: (w) => warnings.push(w) });
+    expect(h.history.loss).toHaveLength(2);
+    expect(warnings).toEqual(['loss became NaN in epoch 0', 'loss became NaN in epoch 1']);
+    const quiet: string[] = [];
+    await m.fit(bad, y, { epochs: 1, onNonFinite: 'ignore', onWarning: (w) => quiet.push(w) });
+    expect(quiet).toEqual([]);
+    m.dispose();
+  });
+});

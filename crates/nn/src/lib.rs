@@ -43,4 +43,4 @@ pub use schedule::Schedule;
 pub use spec::{LayerSpec, LossSpec, ModelSpec, Regularization};
 pub use callbacks::{Builtin, EarlyStopping, Mode, ReduceLrOnPlateau};
 pub use metrics::Metric;
-pub use trainer::{Callbacks, Control, FitOptions, FitRun, History, Logs, PendingEval, StopReason, Tally};
+pub use trainer::{Callbacks, Control, FitOptions, FitRun, History, Logs, NonFinite, PendingEval, StopReason, Tally};

@@ -59,11 +59,29 @@ pub struct FitOptions {
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// What a NaN or infinite loss does (default: stop with an error, last finite weights back).
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<NonFinite>", optional))]
+    #[serde(default)]
+    pub on_non_finite: NonFinite,
+}
+
+/// The policy for a loss that became NaN or infinite (bad data, a learning rate too high).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum NonFinite {
+    /// End `fit` with an error that says so, the weights of the last finite epoch restored.
+    #[default]
+    Stop,
+    /// Go on training; the run's warnings say which epoch it was.
+    Warn,
+    /// Go on training silently.
+    Ignore,
 }
 
 impl FitOptions {
     pub fn new(epochs: usize, batch_size: usize) -> Self {
-        FitOptions { epochs, batch_size, shuffle: true, validation_split: 0.0, metrics: vec![], early_stopping: None, callbacks: vec![], initial_epoch: 0, seed: None }
+        FitOptions { epochs, batch_size, shuffle: true, validation_split: 0.0, metrics: vec![], early_stopping: None, callbacks: vec![], initial_epoch: 0, seed: None, on_non_finite: NonFinite::Stop }
     }
     pub fn metrics(mut self, metrics: &[Metric]) -> Self {
         self.metrics = metrics.to_vec();
@@ -102,6 +120,8 @@ pub enum StopReason {
     Callback,
     /// The monitored value stopped improving; `best_epoch` is 0-based.
     EarlyStopping { best_epoch: usize },
+    /// The loss became NaN or infinite in this (0-based) epoch; the weights from before it are back.
+    NonFinite { epoch: usize },
 }
 
 /// What `fit` returns: the logs of every finished epoch.
@@ -109,6 +129,8 @@ pub enum StopReason {
 pub struct History {
     pub epochs: Vec<Logs>,
     pub stopped: Option<StopReason>,
+    /// Warnings the run gave (a non-finite loss under `NonFinite::Warn`).
+    pub warnings: Vec<String>,
 }
 
 impl History {
@@ -168,6 +190,11 @@ pub fn gather_rows(t: &Tensor, idx: &Tensor) -> Result<Tensor> {
 
 /// Parameter slots with the values they held at some point.
 type Snapshot = Vec<(Param, Tensor)>;
+
+/// Every parameter with its current value (cheap: tensor handles, not copies).
+fn snapshot(model: &Model) -> Snapshot {
+    model.named_parameters().into_iter().map(|(_, p)| { let t = p.get(); (p, t) }).collect()
+}
 
 /// Running sums of the loss and metrics over an epoch (or an evaluation), kept on the device;
 /// `counts` are the host-side denominators.
@@ -346,6 +373,7 @@ impl Model {
                 None => None,
             };
             let logs = run.end_epoch(self, &train, val.as_deref())?;
+            history.warnings.extend(run.take_warnings());
             history.epochs.push(logs.clone());
             if let Some(cb) = callbacks.on_epoch_end.as_mut() {
                 if cb(&EpochEnd { epoch, epochs: options.epochs, logs: &logs }) == Control::Stop {
@@ -383,6 +411,10 @@ pub struct FitRun {
     cooldowns: Vec<usize>,
     restore: Option<Snapshot>,
     best_epoch: Option<usize>,
+    non_finite: NonFinite,
+    /// The weights at the start of the epoch (handles: the optimizer replaces, never mutates).
+    finite: Option<Snapshot>,
+    warnings: Vec<String>,
     stopping: Option<StopReason>,
     in_epoch: bool,
     /// Why the run ended early, once it did. (The logs are the caller's to keep: a page that
@@ -446,6 +478,9 @@ impl FitRun {
             builtins,
             restore: if restore_best { Some(vec![]) } else { None },
             best_epoch: None,
+            non_finite: options.on_non_finite,
+            finite: None,
+            warnings: vec![],
             stopping: None,
             in_epoch: false,
             stopped: None,
@@ -490,6 +525,9 @@ impl FitRun {
         }
         let n = self.train_examples();
         self.order = if self.shuffle { Some(self.rng.as_mut().unwrap_or(&mut model.rng).permutation(n)) } else { None };
+        if self.non_finite == NonFinite::Stop {
+            self.finite = Some(snapshot(model));
+        }
         self.batch = 0;
         self.in_epoch = true;
         Ok(self.batches)
@@ -552,6 +590,21 @@ impl FitRun {
         }
         logs.insert("lr".into(), model.optimizer().lr());
         let epoch = self.epoch;
+        if let Some((key, value)) = ["loss", "val_loss"].iter().find_map(|k| logs.get(*k).filter(|v| !v.is_finite()).map(|v| (*k, *v))) {
+            match self.non_finite {
+                NonFinite::Stop => {
+                    for (p, t) in self.finite.take().unwrap_or_default() {
+                        p.set(t)?;
+                    }
+                    self.in_epoch = false;
+                    self.stopped = Some(StopReason::NonFinite { epoch: epoch - self.first_epoch });
+                    model.set_training(false);
+                    bail!("fit", "{} became {} in epoch {} (non-finite values in the data, or a learning rate too high?); the weights from before that epoch are back. on_non_finite: 'warn' or 'ignore' trains on regardless", key, value, epoch);
+                }
+                NonFinite::Warn => self.warnings.push(format!("{key} became {value} in epoch {epoch}")),
+                NonFinite::Ignore => {}
+            }
+        }
         for i in 0..self.builtins.len() {
             let maximise = maximise_of(&self.builtins[i]);
             match self.builtins[i].clone() {
@@ -559,8 +612,8 @@ impl FitRun {
                     let value = monitored("early stopping", &es.monitor, &logs)?;
                     if self.plateaus[i].update(value, maximise, es.min_delta) {
                         self.best_epoch = Some(epoch);
-                        if let Some(snapshot) = self.restore.as_mut() {
-                            *snapshot = model.named_parameters().into_iter().map(|(_, p)| { let t = p.get(); (p, t) }).collect();
+                        if let Some(best) = self.restore.as_mut() {
+                            *best = snapshot(model);
                         }
                     } else if self.plateaus[i].wait > es.patience {
                         self.stop(StopReason::EarlyStopping { best_epoch: self.best_epoch.unwrap_or(epoch) - self.first_epoch });
@@ -595,6 +648,11 @@ impl FitRun {
         }
         model.set_training(false);
         Ok(logs)
+    }
+
+    /// Warnings of the epochs so far (a non-finite loss under `NonFinite::Warn`), taken once.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Why the run ended before its last epoch, if it did.

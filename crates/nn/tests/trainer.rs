@@ -126,7 +126,8 @@ fn early_stopping_stops_and_restores_the_best_weights() {
         "loss": {"type": "softmax_cross_entropy"}, "optimizer": {"type": "sgd", "lr": 3.0}, "seed": 4}"#;
     let mut m = build(&ModelSpec::from_json(json).unwrap(), &dev).unwrap();
     let es = EarlyStopping { monitor: "val_loss".into(), patience: 2, restore_best_weights: true, ..Default::default() };
-    let opts = FitOptions::new(100, 8).validation_split(0.3).early_stopping(es);
+    // It diverges to NaN too: early stopping, not the non-finite check, is under test here.
+    let opts = FitOptions { on_non_finite: NonFinite::Ignore, ..FitOptions::new(100, 8).validation_split(0.3).early_stopping(es) };
     let h = m.fit(&x, &y, &opts, None, &mut Callbacks::none()).unwrap();
     let Some(StopReason::EarlyStopping { best_epoch }) = h.stopped else { panic!("expected early stopping, got {:?}", h.stopped) };
     let val = h.series("val_loss");
@@ -254,4 +255,26 @@ fn reduce_lr_on_plateau_lowers_the_rate_and_fit_runs_the_same_as_stepping_by_han
     let mut d = xor_model(&dev, "softmax_cross_entropy", 2, 4);
     d.fit(&x, &y, &FitOptions { shuffle: true, ..FitOptions::new(0, 16) }, None, &mut Callbacks::none()).unwrap();
     assert_eq!(c.fit(&x, &y, &s, None, &mut Callbacks::none()).unwrap(), d.fit(&x, &y, &s, None, &mut Callbacks::none()).unwrap());
+}
+
+#[test]
+fn a_non_finite_loss_stops_fit_with_the_last_finite_weights_back() {
+    let dev = cpu();
+    let (x, y) = xor_data(&dev, 64);
+    let mut m = xor_model(&dev, "softmax_cross_entropy", 2, 5);
+    m.fit(&x, &y, &FitOptions::new(1, 16), None, &mut Callbacks::none()).unwrap();
+    let before = m.predict(&x).unwrap().to_vec().unwrap();
+    let mut bad = x.to_vec().unwrap();
+    bad[10] = f32::NAN;
+    let bad = Tensor::from_vec(bad, x.shape(), &dev).unwrap();
+    let e = m.fit(&bad, &y, &FitOptions::new(3, 16), None, &mut Callbacks::none()).unwrap_err().to_string();
+    assert!(e.contains("loss became NaN in epoch 0") && e.contains("weights from before that epoch are back"), "{e}");
+    assert_eq!(m.predict(&x).unwrap().to_vec().unwrap(), before, "the last finite weights");
+    // 'warn' trains on and says so; 'ignore' trains on silently.
+    let warn = FitOptions { on_non_finite: NonFinite::Warn, ..FitOptions::new(2, 16) };
+    let h = m.fit(&bad, &y, &warn, None, &mut Callbacks::none()).unwrap();
+    assert_eq!(h.epochs.len(), 2);
+    assert_eq!(h.warnings, ["loss became NaN in epoch 0", "loss became NaN in epoch 1"]);
+    let ignore = FitOptions { on_non_finite: NonFinite::Ignore, ..FitOptions::new(1, 16) };
+    assert!(m.fit(&bad, &y, &ignore, None, &mut Callbacks::none()).unwrap().warnings.is_empty());
 }

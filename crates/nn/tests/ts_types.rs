@@ -5,7 +5,7 @@
 
 use ts_rs::{Config, TS};
 use webgrad_nn::{
-    Activation, Builtin, EarlyStopping, FitOptions, Init, LayerSpec, LossSpec, Metric, Mode, ModelSpec, OptimizerSpec, ReduceLrOnPlateau, Regularization, Schedule,
+    Activation, Builtin, EarlyStopping, FitOptions, Init, LayerSpec, LossSpec, Metric, Mode, ModelSpec, NonFinite, OptimizerSpec, ReduceLrOnPlateau, Regularization, Schedule,
 };
 
 fn render() -> String {
@@ -25,6 +25,7 @@ fn render() -> String {
         EarlyStopping::decl(&cfg),
         ReduceLrOnPlateau::decl(&cfg),
         Mode::decl(&cfg),
+        NonFinite::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/nn (ModelSpec and the types it holds, FitOptions and its callbacks) by ts-rs; do not edit.\n\

@@ -113,12 +113,18 @@ impl WasmFitRun {
             .map_err(js_err)?;
         logs_to_js(&logs)
     }
-    /// Why the run stopped early: `undefined`, `"callback"`, or `"early_stopping"`.
+    /// Warnings of the epochs so far (a non-finite loss under `on_non_finite: "warn"`), once each.
+    #[wasm_bindgen(js_name = takeWarnings)]
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        self.inner.take_warnings()
+    }
+    /// Why the run stopped early: `undefined`, `"callback"`, `"early_stopping"` or `"non_finite"`.
     #[wasm_bindgen(getter, js_name = stoppedBy)]
     pub fn stopped_by(&self) -> Option<String> {
         self.inner.stopped().map(|r| match r {
             StopReason::Callback => "callback".to_string(),
             StopReason::EarlyStopping { .. } => "early_stopping".to_string(),
+            StopReason::NonFinite { .. } => "non_finite".to_string(),
         })
     }
     /// End the run (restores early stopping's best weights when asked to).

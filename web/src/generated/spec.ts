@@ -83,7 +83,11 @@ initial_epoch?: number,
 /**
  * Seed of this run's shuffling; without it the model's own generator goes on.
  */
-seed?: number, };
+seed?: number, 
+/**
+ * What a NaN or infinite loss does (default: stop with an error, last finite weights back).
+ */
+on_non_finite?: NonFinite, };
 
 export type Metric = "accuracy" | "binary_accuracy" | "categorical_accuracy" | "mae" | "mse" | "precision" | "recall" | "auc";
 
@@ -110,3 +114,5 @@ restore_best_weights?: boolean, };
 export type ReduceLrOnPlateau = { monitor?: string, factor?: number, patience?: number, min_delta?: number, cooldown?: number, min_lr?: number, mode?: Mode, };
 
 export type Mode = "auto" | "min" | "max";
+
+export type NonFinite = "stop" | "warn" | "ignore";
