@@ -102,6 +102,10 @@ interface Entry {
   /** While training on WebGPU: the weights and optimizer state (safetensors, read back to the
    *  CPU) as they were before epoch `epoch`, to rebuild the model from if the device is lost. */
   snapshot?: { bytes: Uint8Array; epoch: number };
+  /** True while a `fit` trains it: a second `fit` is refused, a `dispose` waits for it to end. */
+  fitting?: boolean;
+  /** `dispose` came during `fit`: the fit stops at its next batch and the model is freed then. */
+  disposed?: boolean;
 }
 
 /** The message of a thrown value (wasm errors are `Error`s). */
@@ -293,12 +297,15 @@ export function hostHandlers(): Record<string, Handler> {
     },
 
     'model.dispose'({ id }: { id: number }): void {
-      models.get(id)?.model.free();
+      const e = models.get(id);
       models.delete(id);
+      if (e?.fitting) e.disposed = true; // freed when its fit ends (it still holds the model)
+      else e?.model.free();
     },
 
     async 'model.fit'(a: FitArgs, ctx: CallContext): Promise<FitResult> {
       const e = entry(a.id);
+      if (e.fitting) throw new Error('webgrad: fit: this model is already training (an earlier fit has not finished); await it, or stop it through its signal, first');
       let data = new Scope();
       let x!: RawTensor, y!: RawTensor, vx: RawTensor | undefined, vy: RawTensor | undefined;
       const uploadData = () => {
@@ -327,6 +334,7 @@ export function hostHandlers(): Record<string, Handler> {
             if (a.ask.epoch && wantsStop(await ctx.ask({ kind: 'epochBegin', epoch, batches } satisfies FitEvent))) run.stopTraining();
             if (ctx.cancelled) throw new CancelledError();
             for (;;) {
+              if (e.disposed) throw new Error('webgrad: fit: the model was disposed while it trained');
               const loss = run.step(e.model);
               if (!loss) break;
               if (a.ask.batch) {
@@ -366,6 +374,7 @@ export function hostHandlers(): Record<string, Handler> {
         return stoppedBy;
       }
 
+      e.fitting = true;
       try {
         let first = a.options.initial_epoch;
         for (;;) {
@@ -392,6 +401,8 @@ export function hostHandlers(): Record<string, Handler> {
         }
       } finally {
         data.free();
+        e.fitting = false;
+        if (e.disposed) e.model.free();
       }
     },
 

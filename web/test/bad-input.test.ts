@@ -114,3 +114,38 @@ describe('a loss that becomes NaN', () => {
     m.dispose();
   });
 });
+
+describe('one model, one fit at a time', () => {
+  const setup = () => {
+    const m = wg.sequential([wg.dense({ units: 4, activation: 'relu', inputShape: [2] }), wg.dense({ units: 1 })], { seed: 3 });
+    m.compile({ optimizer: wg.adam(0.01), loss: 'mse' });
+    return { m, x: wg.randomNormal([256, 2], { seed: 1 }), y: wg.randomNormal([256, 1], { seed: 2 }) };
+  };
+
+  it('a second fit while the first trains is refused clearly; the first goes on', async () => {
+    const { m, x, y } = setup();
+    const first = m.fit(x, y, { epochs: 3, batchSize: 8 });
+    await expect(m.fit(x, y, { epochs: 1 })).rejects.toThrow(/already training/);
+    expect((await first).history.loss).toHaveLength(3);
+    m.dispose();
+    await healthy();
+  });
+
+  it('dispose during fit stops it with a clear error, and frees the model after', async () => {
+    const { m, x, y } = setup();
+    let disposed = false;
+    const run = m.fit(x, y, {
+      epochs: 5, batchSize: 8,
+      onBatchEnd: (b) => {
+        if (b === 2 && !disposed) {
+          disposed = true;
+          m.dispose();
+        }
+      },
+    });
+    await expect(run).rejects.toThrow(/disposed while it trained|disposed/);
+    const mem = await wg.memoryInfo();
+    expect(mem.host.models).toBe(0);
+    await healthy();
+  });
+});
