@@ -433,8 +433,19 @@ impl LayerSpec {
 
 impl ModelSpec {
     /// Parse JSON; unknown layer types, unknown fields and wrong types are errors.
+    /// The spec from JSON text; errors name where the bad value is
+    /// (`layers[2].units: invalid value: integer `-1`, expected usize`).
     pub fn from_json(json: &str) -> Result<ModelSpec> {
-        serde_json::from_str(json).map_err(|e| Error::new("model spec", format!("invalid JSON: {e}")))
+        let mut de = serde_json::Deserializer::from_str(json);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Error::new("model spec", format!("invalid JSON: {inner}"));
+            }
+            let at = if matches!(path.as_str(), "." | "?" | "") { String::new() } else { format!("{path}: ") };
+            Error::new("model spec", format!("{at}{inner}"))
+        })
     }
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a ModelSpec always serialises")

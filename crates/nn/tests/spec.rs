@@ -116,6 +116,10 @@ fn bad_specs_get_clear_errors() {
         (r#"{"input_shape": [0], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "mse"}, "optimizer": {"type": "sgd", "lr": 0.1}}"#.into(), "input_shape [0]"),
         (r#"{"input_shape": [4], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "hinge"}, "optimizer": {"type": "sgd", "lr": 0.1}}"#.into(), "unknown variant `hinge`"),
         ("{not json".into(), "invalid JSON"),
+        // serde's own errors say where the bad value is.
+        (with_layers(r#"{"type": "dense", "units": 3}, {"type": "dense", "units": -1}"#), "layers[1]"),
+        (r#"{"input_shape": [4, -2], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "mse"}, "optimizer": {"type": "sgd", "lr": 0.1}}"#.into(), "input_shape[1]: invalid value: integer `-2`"),
+        (r#"{"input_shape": [4], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "mse"}, "optimizer": {"type": "sgd", "lr": "fast"}}"#.into(), "optimizer"),
     ];
     for (json, want) in cases {
         let err = error_of(&json);

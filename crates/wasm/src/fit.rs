@@ -35,8 +35,7 @@ impl WasmFitRun {
         vx: Option<WasmTensor>,
         vy: Option<WasmTensor>,
     ) -> JsResult<WasmFitRun> {
-        let options: FitOptions = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| JsError::new(&format!("fit options: {e}")))?;
+        let options: FitOptions = crate::from_js("fit options", &options)?;
         let validation = match (&vx, &vy) {
             (Some(a), Some(b)) => Some((a.tensor(), b.tensor())),
             (None, None) => None,
@@ -151,8 +150,7 @@ impl WasmEvaluation {
         batch_size: u32,
         metrics: JsValue,
     ) -> JsResult<WasmEvaluation> {
-        let metrics: Vec<Metric> = serde_wasm_bindgen::from_value(metrics)
-            .map_err(|e| JsError::new(&format!("evaluate: metrics: {e}")))?;
+        let metrics: Vec<Metric> = crate::from_js("evaluate: metrics", &metrics)?;
         let PendingEval { sums, tally } = model
             .inner()
             .evaluate_sums(x.tensor(), y.tensor(), batch_size as usize, &metrics)

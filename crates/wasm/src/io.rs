@@ -12,7 +12,7 @@ pub(crate) fn metadata_arg(v: JsValue) -> JsResult<HashMap<String, String>> {
     if v.is_undefined() || v.is_null() {
         return Ok(HashMap::new());
     }
-    serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("safetensors: metadata must map names to strings ({e})")))
+    crate::from_js("safetensors metadata (names to strings)", &v)
 }
 
 /// Every tensor of a safetensors file (F32/F64/F16/BF16 → float32, I32/I64 → int32), sorted by

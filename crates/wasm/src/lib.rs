@@ -41,6 +41,21 @@ pub(crate) fn js_err(e: webgrad_core::Error) -> JsError {
 
 pub(crate) type JsResult<T> = Result<T, JsError>;
 
+/// A plain JavaScript object (options, a spec) as a Rust value, through JSON text: one
+/// deserialiser per type for objects and files alike (a smaller wasm than a second, direct one),
+/// `undefined` fields simply absent, and errors that name the path of the bad value
+/// (`what: layers[1].units: invalid value: …`).
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: &JsValue) -> JsResult<T> {
+    let json = js_sys::JSON::stringify(v).map_err(|_| JsError::new(&format!("{what}: not a plain object (cycles, BigInt?)")))?;
+    let json = String::from(json);
+    let mut de = serde_json::Deserializer::from_str(&json);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if matches!(path.as_str(), "." | "?" | "") { String::new() } else { format!("{path}: ") };
+        JsError::new(&format!("{what}: {at}{}", e.into_inner()))
+    })
+}
+
 /// Largest tensor the bindings accept (elements). Larger requests are refused with an error
 /// instead of failing an allocation, which would abort the whole wasm instance.
 pub(crate) const MAX_ELEMENTS: usize = webgrad_core::MAX_ELEMENTS;

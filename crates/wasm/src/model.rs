@@ -23,10 +23,6 @@ struct SummaryRow {
     params: usize,
 }
 
-fn spec_err(e: serde_wasm_bindgen::Error) -> JsError {
-    JsError::new(&format!("model spec: {e}"))
-}
-
 impl WasmModel {
     pub(crate) fn inner(&self) -> &Model {
         &self.inner
@@ -41,7 +37,10 @@ impl WasmModel {
     /// Validate the spec and build the model (weights drawn from its seed) on the current device.
     #[wasm_bindgen(js_name = fromSpec)]
     pub fn from_spec(spec: JsValue) -> JsResult<WasmModel> {
-        let spec: ModelSpec = serde_wasm_bindgen::from_value(spec).map_err(spec_err)?;
+        // Through JSON text and nn's own parser (one deserialiser in the wasm; undefined fields
+        // are simply absent; errors name the path of the bad value).
+        let json = js_sys::JSON::stringify(&spec).map_err(|_| JsError::new("model spec: not a plain object"))?;
+        let spec = ModelSpec::from_json(&String::from(json)).map_err(js_err)?;
         Ok(WasmModel {
             inner: build(&spec, &current_device()).map_err(js_err)?,
         })
@@ -250,8 +249,7 @@ impl WasmModel {
     /// keeping the weights; the same kind keeps its state, another kind starts fresh.
     #[wasm_bindgen(js_name = setOptimizer)]
     pub fn set_optimizer(&mut self, spec: JsValue) -> JsResult<()> {
-        let spec: OptimizerSpec = serde_wasm_bindgen::from_value(spec)
-            .map_err(|e| JsError::new(&format!("optimizer spec: {e}")))?;
+        let spec: OptimizerSpec = crate::from_js("optimizer spec", &spec)?;
         self.inner.set_optimizer(spec).map_err(js_err)
     }
     /// Change the L1/L2 penalties mid-run.
