@@ -323,7 +323,7 @@ export function hostHandlers(): Record<string, Handler> {
       /** nn's FitRun from `first` to the last epoch: the engine runs the batches, keeps the
        *  sums and the built-in callbacks; this loop reads back, paces and talks to the page. */
       async function train(first: number): Promise<string | undefined> {
-        const options = { ...a.options, initial_epoch: first, epochs: a.options.initial_epoch + a.options.epochs - first };
+        const options = { ...a.options, initial_epoch: first };
         const run = new (engine().FitRun)(e.model, x, y, options, vx?.clone(), vy?.clone());
         try {
           while (!run.done) {

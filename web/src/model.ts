@@ -15,12 +15,12 @@ export type { LayerSummary, Logs };
 export type Data = TensorLike | WireArray;
 
 export interface FitOptions {
-  /** Epochs to run (numbered from `initialEpoch`). */
+  /** The epoch to stop before, as in Keras / TF.js: epochs `initialEpoch` … `epochs - 1` run. */
   epochs?: number;
   batchSize?: number;
   /** Reshuffle every epoch (default true), from the model's seeded generator (or `seed`). */
   shuffle?: boolean;
-  /** Number the epochs from here (to continue an earlier fit). */
+  /** The first epoch's index, to continue an earlier fit (`{ initialEpoch: 10, epochs: 20 }` runs 10 more). */
   initialEpoch?: number;
   /** Hold out this fraction of the examples (the last ones, before shuffling, as in Keras) and
    *  report `val_loss` and `val_<metric>` on them every epoch. */

@@ -16,6 +16,15 @@ function classifier(seed = 3, metrics: string[] = ['accuracy']) {
 const moons = () => wg.datasets.moons({ n: 200, noise: 0.1, seed: 1 });
 
 describe('Keras fit', () => {
+  it('epochs is the index to stop before, as in Keras: initialEpoch 2, epochs 5 runs epochs 2, 3, 4', async () => {
+    const { x, y } = moons();
+    const m = classifier();
+    const h = await m.fit(x, y, { epochs: 5, initialEpoch: 2, batchSize: 64 });
+    expect(h.epoch).toEqual([2, 3, 4]);
+    expect((await m.fit(x, y, { epochs: 2, initialEpoch: 2 })).epoch).toEqual([]);
+    m.dispose();
+  });
+
   it('validationSplit logs val_loss and val_<metric> on the last examples', async () => {
     const { x, y } = moons();
     const h = await classifier().fit(x, y, { epochs: 3, batchSize: 32, validationSplit: 0.25 });

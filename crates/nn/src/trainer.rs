@@ -26,7 +26,8 @@ fn yes() -> bool {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct FitOptions {
-    /// Epochs to run (numbered from `initial_epoch`).
+    /// The epoch to stop before, as in Keras: epochs `initial_epoch..epochs` run (all of them
+    /// when `initial_epoch` is 0; none when it is ≥ `epochs`).
     pub epochs: usize,
     #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<usize>", optional))]
     #[serde(default = "batch32")]
@@ -465,7 +466,7 @@ impl FitRun {
             shuffle: options.shuffle,
             rng: options.seed.map(Rng::new),
             first_epoch: options.initial_epoch,
-            end_epoch: options.initial_epoch + options.epochs,
+            end_epoch: options.epochs.max(options.initial_epoch),
             epoch: options.initial_epoch,
             order: None,
             batch: 0,

@@ -56,7 +56,8 @@ export type Activation = "linear" | "relu" | "leaky_relu" | "tanh" | "sigmoid" |
 
 export type FitOptions = { 
 /**
- * Epochs to run (numbered from `initial_epoch`).
+ * The epoch to stop before, as in Keras: epochs `initial_epoch..epochs` run (all of them
+ * when `initial_epoch` is 0; none when it is ≥ `epochs`).
  */
 epochs: number, batch_size?: number, 
 /**

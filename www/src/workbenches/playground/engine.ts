@@ -190,7 +190,7 @@ export class PlaygroundModel {
   async train(epochs: number, batchSize: number, from: number): Promise<void> {
     const n = this.x.shape[0];
     if (n === 0) return;
-    await this.model.fit(this.x, this.y, { epochs, batchSize: Math.min(batchSize, n), initialEpoch: from });
+    await this.model.fit(this.x, this.y, { epochs: from + epochs, batchSize: Math.min(batchSize, n), initialEpoch: from });
   }
 
   /** Outputs as the views read them: probabilities after softmax, raw values otherwise. */
