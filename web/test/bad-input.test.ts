@@ -64,6 +64,17 @@ describe('bad input gets a clear error, and the engine keeps working', () => {
     await healthy();
   });
 
+  it('weights with NaN or infinity are refused, naming the parameter', async () => {
+    const m = wg.sequential([wg.dense({ units: 2, inputShape: [2] })], { seed: 1 });
+    m.compile({ optimizer: wg.sgd(0.1), loss: 'mse' });
+    const w = await m.getWeights();
+    await expect(m.setWeights({ ...w, '0.weight': wg.tensor([[1, NaN], [0, 1]]) })).rejects.toThrow(/0\.weight holds NaN at index 1/);
+    await expect(m.setParameter('0.bias', wg.tensor([Infinity, 0]))).rejects.toThrow(/0\.bias holds inf at index 0/);
+    expect((await m.getParameter('0.weight')).dataSync()).toEqual(w['0.weight'].dataSync());
+    m.dispose();
+    await healthy();
+  });
+
   it('fit and evaluate check their arguments before training', async () => {
     const m = wg.sequential([wg.dense({ units: 1, inputShape: [2] })], { seed: 1 });
     m.compile({ optimizer: wg.sgd(0.1), loss: 'mse' });

@@ -301,6 +301,9 @@ impl Model {
         if value.dtype() != DType::F32 {
             bail!("model", "{} is f32, the new value {}", name, value.dtype().name());
         }
+        if let Some(problem) = non_finite(name, value)? {
+            bail!("model", "{}", problem);
+        }
         p.set(value.to_device(&self.device)?)
     }
 
@@ -316,7 +319,10 @@ impl Model {
                 None => problems.push(format!("missing {name} {:?}", p.shape())),
                 Some(t) if t.shape() != p.shape().as_slice() => problems.push(format!("{name} has shape {:?}, the model needs {:?}", t.shape(), p.shape())),
                 Some(t) if t.dtype() != DType::F32 => problems.push(format!("{name} is {}, the model needs f32", t.dtype().name())),
-                Some(t) => updates.push((p.clone(), t)),
+                Some(t) => match non_finite(name, &t)? {
+                    Some(problem) => problems.push(problem),
+                    None => updates.push((p.clone(), t)),
+                },
             }
         }
         problems.extend(by_name.keys().map(|n| format!("unexpected {n}")));
@@ -328,6 +334,17 @@ impl Model {
         }
         Ok(())
     }
+}
+
+/// "`name` holds NaN at index i" for a weight with a NaN or infinity: weights come from files and
+/// from callers, and a NaN weight silently turns every output into NaN. Values on a GPU are not
+/// checked (reading them back is asynchronous in the browser); uploads from the CPU are.
+fn non_finite(name: &str, t: &Tensor) -> Result<Option<String>> {
+    if t.device().backend().is_gpu() {
+        return Ok(None);
+    }
+    let v = t.to_vec()?;
+    Ok(v.iter().position(|x| !x.is_finite()).map(|i| format!("{name} holds {} at index {i}", v[i])))
 }
 
 fn join(dims: &[usize]) -> String {

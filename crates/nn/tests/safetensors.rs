@@ -209,3 +209,20 @@ fn corrupt_and_mismatched_files_are_clear_errors() {
     let bytes = to_safetensors(&with_state, None).unwrap();
     assert!(err(load_weights(&mut model, &bytes)).contains("9.weight.m"));
 }
+
+#[test]
+fn weights_with_nan_or_infinity_are_refused() {
+    let dev = cpu();
+    let model = tiny_model(&dev);
+    let mut named: Vec<(String, Tensor)> = model.named_parameters().into_iter().map(|(n, p)| (n, p.get())).collect();
+    let (name, t) = named[0].clone();
+    let mut v = t.to_vec().unwrap();
+    v[1] = f32::NAN;
+    named[0].1 = Tensor::from_vec(v.clone(), t.shape(), &dev).unwrap();
+    let e = model.load_parameters(named).unwrap_err().to_string();
+    assert!(e.contains(&format!("{name} holds NaN at index 1")), "{e}");
+    v[1] = f32::INFINITY;
+    let e = model.set_param(&name, &Tensor::from_vec(v, t.shape(), &dev).unwrap()).unwrap_err().to_string();
+    assert!(e.contains("holds inf at index 1"), "{e}");
+    assert_eq!(model.param(&name).unwrap().get().to_vec().unwrap(), t.to_vec().unwrap(), "the weights are unchanged");
+}
