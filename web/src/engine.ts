@@ -79,3 +79,25 @@ export function engine(): RawEngine {
 export function loadedEngine(): LoadedEngine | null {
   return loaded;
 }
+
+/**
+ * The error to show for `err`, thrown by a call into the engine. Ordinary engine errors pass
+ * through. A trap (a panic, or an allocation that failed where the engine could not check it)
+ * reaches JavaScript as a bare `RuntimeError: unreachable`: it becomes an error that says what
+ * happened — the panic's message, or that memory is full — and what still works.
+ */
+export function describeError(err: unknown): unknown {
+  if (typeof WebAssembly === 'undefined' || !(err instanceof WebAssembly.RuntimeError) || !loaded) return err;
+  const raw = loaded.raw;
+  const panic = raw.takePanicMessage();
+  const mib = Math.round(raw.wasmMemoryBytes() / 2 ** 20);
+  const live = Math.round(raw.liveBytes() / 2 ** 20);
+  const what = panic
+    ? `the engine panicked: ${panic}`
+    : `out of memory or an internal fault (${err.message}); the engine's memory is ${mib} MiB, ${live} MiB of it in use`;
+  return new Error(
+    `webgrad: ${what}. The engine keeps working, but the objects this call was using may not: ` +
+      'dispose() what you no longer need, and save your models (model.save) before going on',
+    { cause: err },
+  );
+}

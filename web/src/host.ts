@@ -121,7 +121,21 @@ class Scope {
     return x;
   }
   free(): void {
-    for (const x of this.items.splice(0)) x.free();
+    for (const x of this.items.splice(0)) release(x);
+  }
+}
+
+/**
+ * Free an engine object in a cleanup. After a trap an object's borrow flag can stay set, and a
+ * throwing `free()` inside a `finally` would replace the error the caller needs to see with
+ * "attempted to take ownership of Rust value while it was borrowed": such a failure is only
+ * reported on the console.
+ */
+function release(x: { free(): void } | undefined): void {
+  try {
+    x?.free();
+  } catch (err) {
+    console.warn(`webgrad: an engine object could not be freed after an error (${messageOf(err)})`);
   }
 }
 
@@ -221,10 +235,10 @@ export function hostHandlers(): Record<string, Handler> {
       try {
         return ev.logs(await sums.readF32()) as Logs;
       } finally {
-        sums.free();
+        release(sums);
       }
     } finally {
-      ev.free();
+      release(ev);
     }
   }
 
@@ -233,7 +247,7 @@ export function hostHandlers(): Record<string, Handler> {
     try {
       return await t.readF32();
     } finally {
-      t.free();
+      release(t);
     }
   }
 
@@ -342,7 +356,7 @@ export function hostHandlers(): Record<string, Handler> {
                 const answer = await ctx.ask({ kind: 'batch', epoch, batch: run.batch - 1, batches, loss: value } satisfies FitEvent);
                 if (wantsStop(answer)) run.stopTraining();
               } else {
-                loss.free();
+                release(loss);
               }
               await pace(ctx);
             }
@@ -366,7 +380,7 @@ export function hostHandlers(): Record<string, Handler> {
             await pace(ctx);
           }
         } catch (err) {
-          run.free();
+          release(run);
           throw err;
         }
         const stoppedBy = run.stoppedBy;
@@ -387,7 +401,7 @@ export function hostHandlers(): Record<string, Handler> {
             const what = recoverOnCpu();
             first = e.snapshot?.epoch ?? a.options.initial_epoch;
             e.snapshot = undefined;
-            data.free();
+            release(data);
             data = new Scope();
             uploadData();
             const redo = epochs.findIndex((k) => k >= first);
@@ -400,9 +414,9 @@ export function hostHandlers(): Record<string, Handler> {
           }
         }
       } finally {
-        data.free();
+        release(data);
         e.fitting = false;
-        if (e.disposed) e.model.free();
+        if (e.disposed) release(e.model);
       }
     },
 
@@ -414,7 +428,7 @@ export function hostHandlers(): Record<string, Handler> {
           const y = s.keep(upload(a.y));
           return (await s.keep(entry(a.id).model.trainStep(x, y)).readF32())[0];
         } finally {
-          s.free();
+          release(s);
         }
       });
     },
@@ -425,7 +439,7 @@ export function hostHandlers(): Record<string, Handler> {
         try {
           return await evaluate(entry(a.id), s.keep(upload(a.x)), s.keep(upload(a.y)), a.batchSize, a.metrics);
         } finally {
-          s.free();
+          release(s);
         }
       });
     },
@@ -440,7 +454,7 @@ export function hostHandlers(): Record<string, Handler> {
           ctx.transfer(...buffersOf(out));
           return out;
         } finally {
-          s.free();
+          release(s);
         }
       });
     },
@@ -454,7 +468,7 @@ export function hostHandlers(): Record<string, Handler> {
           try {
             out.push({ name, value: await download(t) });
           } finally {
-            t.free();
+            release(t);
           }
         }
         ctx.transfer(...buffersOf(...out.map((w) => w.value)));
@@ -481,7 +495,7 @@ export function hostHandlers(): Record<string, Handler> {
           ctx.transfer(...buffersOf(...res));
           return res;
         } finally {
-          s.free();
+          release(s);
         }
       });
     },
@@ -494,7 +508,7 @@ export function hostHandlers(): Record<string, Handler> {
           ctx.transfer(...buffersOf(out));
           return out;
         } finally {
-          t.free();
+          release(t);
         }
       });
     },
@@ -506,7 +520,7 @@ export function hostHandlers(): Record<string, Handler> {
         try {
           e.model.setParameter(a.name, t);
         } finally {
-          t.free();
+          release(t);
         }
         await snapshot(e, 0);
       });

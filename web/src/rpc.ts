@@ -90,8 +90,9 @@ export class Host {
       if (!handler) throw new Error(`webgrad: unknown command ${JSON.stringify(req.cmd)}`);
       const result = await handler(req.args, ctx);
       this.send({ id: req.id, ok: true, result }, moved);
-    } catch (e) {
-      const cancelled = e instanceof CancelledError;
+    } catch (thrown) {
+      const cancelled = thrown instanceof CancelledError;
+      const e = describeError(thrown);
       this.send({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), cancelled }, []);
     } finally {
       this.running.delete(req.id);
@@ -221,4 +222,5 @@ export function yieldToEventLoop(): Promise<void> {
     };
     ch.port2.postMessage(null);
   });
-}
+}import { describeError } from './engine.js';
+

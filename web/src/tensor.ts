@@ -1,7 +1,7 @@
 // NumPy-style tensors on the page's own engine instance. Every op returns a new Tensor; nothing
 // needs `dispose()` (the garbage collector frees engine memory through wasm-bindgen's weak refs),
 // but `dispose()` frees it at once.
-import { engine, type RawTensor } from './engine.js';
+import { describeError, engine, type RawTensor } from './engine.js';
 
 export type DType = 'float32' | 'int32';
 export type Shape = readonly number[];
@@ -296,8 +296,12 @@ export class Tensor {
   set requiresGrad(on: boolean) { this.raw.requiresGrad = on; }
   /** Mark as a parameter whose gradient `backward()` accumulates; returns this. */
   requireGrad(on = true): this { this.raw.requiresGrad = on; return this; }
-  /** Gradients of this scalar with respect to every tensor that requires them. */
-  backward(): void { this.raw.backward(); }
+  /**
+   * Gradients of this scalar with respect to every tensor that requires them. As in PyTorch the
+   * graph is released afterwards: going backward through it again throws unless the first call
+   * passed `{ retainGraph: true }`.
+   */
+  backward(opts: { retainGraph?: boolean } = {}): void { this.raw.backward(opts.retainGraph === true); }
   /** The gradient accumulated by `backward()`, or null. */
   get grad(): Tensor | null {
     const g = this.raw.grad;
@@ -346,10 +350,13 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   }
   const s = Uint32Array.from(checkShape(shape ?? inferred, 'tensor'));
   const kind = dtype ?? (flat instanceof Int32Array ? 'int32' : 'float32');
-  if (kind === 'int32') {
-    return new Tensor(e.Tensor.fromI32(int32Values(flat, 'tensor'), s));
+  const values32 = kind === 'int32' ? int32Values(flat, 'tensor') : flat instanceof Float32Array ? flat : Float32Array.from(flat);
+  try {
+    // The values are copied into the engine's memory by the bindings, which trap when it is full.
+    return new Tensor(values32 instanceof Int32Array ? e.Tensor.fromI32(values32, s) : e.Tensor.fromF32(values32, s));
+  } catch (err) {
+    throw describeError(err);
   }
-  return new Tensor(e.Tensor.fromF32(flat instanceof Float32Array ? flat : Float32Array.from(flat), s));
 }
 
 /** `x` itself when it is a Tensor, else a new tensor of its values. */

@@ -39,6 +39,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['slice with a negative start', () => z([4]).slice(0, -1, 2), /slice: start must be a non-negative integer, got -1/],
   ['oneHot(0)', () => wg.tensor([1], [1], 'int32').oneHot(0), /oneHot: numClasses must be a positive integer, got 0/],
   ['maxPool2d kernel 1.5', () => z([1, 1, 4, 4]).maxPool2d(1.5), /maxPool2d: kernel\[0\] must be a non-negative integer, got 1.5/],
+  ['backward twice through one graph', () => { const l = wg.tensor([1, 2]).requireGrad().square().sum(); l.backward(); l.backward(); }, /backward: trying to go backward through the graph a second time .*retainGraph: true/],
   ['a disposed tensor', () => { const t = wg.tensor([1]); t.dispose(); return t.add(1); }, /this tensor was disposed/],
 ];
 

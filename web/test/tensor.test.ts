@@ -113,6 +113,15 @@ describe('autograd', () => {
     expect(x.grad).toBeNull();
   });
 
+  it('retainGraph keeps the graph for a second pass, which accumulates (as in PyTorch)', () => {
+    const x = wg.tensor([1, 2]).requireGrad();
+    const y = x.square().sum();
+    y.backward({ retainGraph: true });
+    y.backward();
+    expect(x.grad!.dataSync()).toEqual(new Float32Array([4, 8]));
+    expect(() => y.backward()).toThrow(/second time/);
+  });
+
   it('trains a linear regression with plain tensor ops (the minimal training path)', () => {
     const n = 64;
     const xs = wg.randomUniform([n, 1], { min: -1, max: 1, seed: 3 });

@@ -174,15 +174,27 @@ fn backward_rule(op: &Op, out: &Tensor, g: &Tensor) -> Result<Vec<Tensor>> {
 
 impl Tensor {
     /// Back-propagate from this scalar: leaves with `requires_grad` accumulate into `grad()`.
+    /// The graph is released afterwards, as in PyTorch: going through it again is an error.
     pub fn backward(&self) -> Result<()> {
+        self.backward_retain(false)
+    }
+
+    /// `backward`, keeping the graph for another pass when `retain_graph` (PyTorch's
+    /// `retain_graph=True`; the second pass accumulates into the same `grad()`).
+    pub fn backward_retain(&self, retain_graph: bool) -> Result<()> {
         if self.numel() != 1 {
             bail!("backward", "needs a scalar (one element), got shape {:?}; reduce it first (e.g. sum or mean)", self.shape());
         }
-        self.backward_with(&Tensor::ones(self.shape(), self.device())?)
+        self.backward_with_retain(&Tensor::ones(self.shape(), self.device())?, retain_graph)
     }
 
     /// Back-propagate with an explicit upstream gradient of this tensor's shape.
     pub fn backward_with(&self, upstream: &Tensor) -> Result<()> {
+        self.backward_with_retain(upstream, false)
+    }
+
+    /// `backward_with`, keeping the graph when `retain_graph`.
+    pub fn backward_with_retain(&self, upstream: &Tensor, retain_graph: bool) -> Result<()> {
         if upstream.shape() != self.shape() {
             bail!("backward", "upstream gradient {:?} does not match tensor {:?}", upstream.shape(), self.shape());
         }
@@ -202,6 +214,13 @@ impl Tensor {
                 continue;
             }
             stack.push((t.clone(), true));
+            if t.op().is_some() && t.0.graph_released.get() {
+                bail!(
+                    "backward",
+                    "trying to go backward through the graph a second time (a backward pass releases it); \
+                     pass retain_graph (JS: backward({{ retainGraph: true }})) to the first backward to go through it again"
+                );
+            }
             if let Some(op) = t.op() {
                 for i in op.inputs() {
                     if i.tracks_grad() && !visited.contains(&i.id()) {
@@ -238,6 +257,11 @@ impl Tensor {
                         t.set_grad(Some(total.detach()));
                     }
                     None => {}
+                }
+            }
+            if !retain_graph {
+                for t in &order {
+                    t.0.graph_released.set(true);
                 }
             }
             Ok(())

@@ -4,6 +4,7 @@ pub mod autograd;
 pub mod backend;
 mod composite;
 mod error;
+pub mod memory;
 mod op_table;
 pub mod functional;
 pub mod ops;

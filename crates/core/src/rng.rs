@@ -65,12 +65,16 @@ impl Rng {
     }
 
     pub fn uniform_tensor(&mut self, shape: &[usize], lo: f32, hi: f32, device: &Device) -> Result<Tensor> {
-        let data = (0..crate::shape::checked_numel("uniform", shape)?).map(|_| self.uniform_range(lo, hi)).collect();
+        let n = crate::shape::checked_numel("uniform", shape)?;
+        let mut data = crate::memory::try_vec("uniform", n)?;
+        data.extend((0..n).map(|_| self.uniform_range(lo, hi)));
         Tensor::from_vec(data, shape, device)
     }
 
     pub fn normal_tensor(&mut self, shape: &[usize], mean: f32, std: f32, device: &Device) -> Result<Tensor> {
-        let data = (0..crate::shape::checked_numel("normal", shape)?).map(|_| mean + std * self.normal()).collect();
+        let n = crate::shape::checked_numel("normal", shape)?;
+        let mut data = crate::memory::try_vec("normal", n)?;
+        data.extend((0..n).map(|_| mean + std * self.normal()));
         Tensor::from_vec(data, shape, device)
     }
 
@@ -80,7 +84,9 @@ impl Rng {
             crate::bail!("dropout", "probability {} must be in [0, 1)", p);
         }
         let keep = 1.0 / (1.0 - p);
-        let data = (0..crate::shape::checked_numel("dropout", shape)?).map(|_| if self.uniform() < p { 0.0 } else { keep }).collect();
+        let n = crate::shape::checked_numel("dropout", shape)?;
+        let mut data = crate::memory::try_vec("dropout", n)?;
+        data.extend((0..n).map(|_| if self.uniform() < p { 0.0 } else { keep }));
         Tensor::from_vec(data, shape, device)
     }
 }

@@ -47,6 +47,9 @@ pub(crate) struct TensorInner {
     pub(crate) op: Option<Op>,
     pub(crate) requires_grad: Cell<bool>,
     pub(crate) grad: RefCell<Option<Tensor>>,
+    /// Set when a `backward` without `retain_graph` has gone through this node: as in PyTorch,
+    /// a second pass through it is an error instead of silently accumulating gradients again.
+    pub(crate) graph_released: Cell<bool>,
 }
 
 #[derive(Clone)]
@@ -89,6 +92,7 @@ impl Tensor {
             op,
             requires_grad: Cell::new(false),
             grad: RefCell::new(None),
+            graph_released: Cell::new(false),
         }))
     }
 
@@ -99,7 +103,12 @@ impl Tensor {
     }
 
     pub fn from_vec(data: Vec<f32>, shape: &[usize], device: &Device) -> Result<Tensor> {
-        Self::from_slice(&data, shape, device)
+        crate::shape::checked_numel("tensor", shape)?;
+        if data.len() != numel(shape) {
+            bail!("tensor", "{} values cannot fill shape {:?} ({} elements)", data.len(), shape, numel(shape));
+        }
+        let storage = device.backend().from_f32_vec(data)?;
+        Ok(Tensor::from_parts(storage, Layout::contiguous(shape), device.clone(), None))
     }
 
     pub fn from_slice(data: &[f32], shape: &[usize], device: &Device) -> Result<Tensor> {
@@ -121,7 +130,7 @@ impl Tensor {
     }
 
     pub fn full(value: f32, shape: &[usize], device: &Device) -> Result<Tensor> {
-        Self::from_vec(vec![value; crate::shape::checked_numel("tensor", shape)?], shape, device)
+        Self::from_vec(crate::memory::try_filled("tensor", crate::shape::checked_numel("tensor", shape)?, value)?, shape, device)
     }
     pub fn zeros(shape: &[usize], device: &Device) -> Result<Tensor> {
         Self::full(0.0, shape, device)
@@ -134,7 +143,9 @@ impl Tensor {
     }
     /// 0, 1, …, n-1 as f32.
     pub fn arange(n: usize, device: &Device) -> Result<Tensor> {
-        Self::from_vec((0..n).map(|i| i as f32).collect(), &[n], device)
+        let mut values = crate::memory::try_vec("arange", crate::shape::checked_numel("arange", &[n])?)?;
+        values.extend((0..n).map(|i| i as f32));
+        Self::from_vec(values, &[n], device)
     }
     pub fn zeros_like(&self) -> Result<Tensor> {
         Self::zeros(self.shape(), self.device())

@@ -126,3 +126,36 @@ fn concat_of_index_tensors() {
     let c = Tensor::concat(&[a, b], 1).unwrap();
     assert_eq!(c.to_vec_i32().unwrap(), vec![1, 2, 9, 3, 4, 8]);
 }
+
+#[test]
+fn second_backward_through_a_released_graph_is_an_error() {
+    let dev = cpu();
+    let x = Tensor::from_vec(vec![1., 2., 3.], &[3], &dev).unwrap();
+    x.set_requires_grad(true);
+    let loss = x.square().unwrap().sum_all().unwrap();
+    loss.backward().unwrap();
+    let e = loss.backward().unwrap_err().to_string();
+    assert!(e.starts_with("backward: trying to go backward through the graph a second time"), "{e}");
+    // The failed pass added nothing: the gradient is still 2x.
+    assert_eq!(x.grad().unwrap().to_vec().unwrap(), vec![2., 4., 6.]);
+    // A graph sharing the released part fails too; a new graph from the leaf works.
+    let y = x.square().unwrap();
+    let a = y.sum_all().unwrap();
+    let b = y.mul_scalar(2.).unwrap().sum_all().unwrap();
+    a.backward().unwrap();
+    assert!(b.backward().is_err());
+    x.square().unwrap().sum_all().unwrap().backward().unwrap();
+    assert_eq!(x.grad().unwrap().to_vec().unwrap(), vec![6., 12., 18.]);
+}
+
+#[test]
+fn retain_graph_allows_a_second_pass_that_accumulates() {
+    let dev = cpu();
+    let x = Tensor::from_vec(vec![1., 2.], &[2], &dev).unwrap();
+    x.set_requires_grad(true);
+    let loss = x.square().unwrap().sum_all().unwrap();
+    loss.backward_retain(true).unwrap();
+    loss.backward_retain(false).unwrap();
+    assert_eq!(x.grad().unwrap().to_vec().unwrap(), vec![4., 8.]);
+    assert!(loss.backward().is_err());
+}

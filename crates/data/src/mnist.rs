@@ -4,13 +4,21 @@
 use crate::{data_bail, Dataset, Labels, Result};
 use std::io::Read;
 
+/// The most bytes a decompressed file may have: an IDX file larger than this could not become
+/// one tensor anyway, and a small "gzip bomb" must not fill the memory.
+pub const MAX_DECOMPRESSED: usize = webgrad_core::MAX_ELEMENTS + 64;
+
 /// Decompress gzip data; data without the gzip magic is returned as it is.
 pub fn maybe_gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
     if bytes.len() < 2 || bytes[..2] != [0x1f, 0x8b] {
         return Ok(bytes.to_vec());
     }
     let mut out = Vec::new();
-    match flate2::read::GzDecoder::new(bytes).read_to_end(&mut out) {
+    let limit = MAX_DECOMPRESSED as u64 + 1;
+    match flate2::read::GzDecoder::new(bytes).take(limit).read_to_end(&mut out) {
+        Ok(_) if out.len() > MAX_DECOMPRESSED => {
+            data_bail!("gzip: the file decompresses to more than {} MiB (the most one data set may hold)", MAX_DECOMPRESSED >> 20)
+        }
         Ok(_) => Ok(out),
         Err(e) => data_bail!("gzip: corrupt or truncated data ({e})"),
     }
@@ -32,7 +40,10 @@ fn parse_idx_u8(bytes: &[u8], magic: u32, what: &str) -> Result<(Vec<usize>, Vec
         data_bail!("IDX {what}: file of {} bytes is too short for its header ({header} bytes)", bytes.len());
     }
     let dims: Vec<usize> = (0..rank).map(|i| be_u32(bytes, 4 + 4 * i) as usize).collect();
-    let n: usize = dims.iter().product();
+    // Dims come from the file: their product may not fit a usize (wasm32) or the engine.
+    let Ok(n) = webgrad_core::checked_numel("IDX", &dims) else {
+        data_bail!("IDX {what}: dims {dims:?} describe more than {} values (the most one data set may hold)", webgrad_core::MAX_ELEMENTS);
+    };
     if bytes.len() != header + n {
         data_bail!("IDX {what}: dims {dims:?} need {} bytes of data, the file has {}", n, bytes.len() - header);
     }
@@ -119,5 +130,11 @@ mod tests {
         assert!(err(load(&images, &idx(2049, &[2], &[1, 12]))).contains("label 12"));
         let gz = gzip(&images);
         assert!(err(load(&gz[..gz.len() / 2], &labels)).contains("gzip"));
+        // Dims whose product wraps a 32-bit size, and a small file that decompresses to 300 MiB.
+        let huge = idx(2051, &[65536, 65536, 2], &[]);
+        assert!(err(load(&huge, &labels)).contains("describe more than 268435456 values"), "{}", err(load(&huge, &labels)));
+        let bomb = gzip(&vec![0u8; MAX_DECOMPRESSED + 1]);
+        assert!(bomb.len() < 4 << 20, "{} bytes", bomb.len());
+        assert!(err(load(&bomb, &labels)).contains("decompresses to more than 256 MiB"));
     }
 }

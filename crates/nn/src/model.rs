@@ -8,7 +8,7 @@ use crate::norm::{BatchNorm, LayerNorm};
 use crate::optim::{Optimizer, OptimizerSpec};
 use crate::param::Param;
 use crate::spec::{LayerSpec, LossSpec, ModelSpec, Regularization};
-use webgrad_core::{bail, no_grad, DType, Device, Result, Rng, Tensor};
+use webgrad_core::{bail, no_grad, DType, Device, Error, Result, Rng, Tensor};
 
 /// One row of `Model::summary`.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,9 +43,11 @@ pub fn build(spec: &ModelSpec, device: &Device) -> Result<Model> {
     let mut net = Sequential::default();
     let mut regularized = Vec::new();
     let mut input = spec.input_shape.clone();
-    for (layer, out) in spec.layers.iter().zip(&shapes) {
+    for (i, (layer, out)) in spec.layers.iter().zip(&shapes).enumerate() {
         let mut rng = root.fork();
-        let module = build_layer(layer, &input, &mut rng, device, &mut regularized)?;
+        // An error here (out of memory, most likely) names the layer, as spec errors do.
+        let module = build_layer(layer, &input, &mut rng, device, &mut regularized)
+            .map_err(|e| Error::new("model", format!("layer {} ({}): {}", i, layer.kind(), e)))?;
         net.push_boxed(module);
         input = out.clone();
     }

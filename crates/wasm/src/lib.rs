@@ -30,8 +30,20 @@ pub fn start() {
     // next call works (the panic's message still reaches the console).
     std::panic::set_hook(Box::new(|info| {
         webgrad_core::reset_after_panic();
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
         console_error_panic_hook::hook(info);
     }));
+}
+
+thread_local! {
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The message of the last panic (a trap reaches JavaScript as a bare `RuntimeError:
+/// unreachable`); the package puts it into the error it throws. Cleared by reading it.
+#[wasm_bindgen(js_name = takePanicMessage)]
+pub fn take_panic_message() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow_mut().take())
 }
 
 /// An engine error as a JavaScript `Error` with the engine's message.

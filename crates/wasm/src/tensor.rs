@@ -90,10 +90,11 @@ binary_bindings!("add" => add, "sub" => sub, "mul" => mul, "div" => div, "pow" =
 #[wasm_bindgen(js_class = Tensor)]
 impl WasmTensor {
     // ---- creation (on the current device) ----------------------------------------------------
-    /// A float32 tensor holding a copy of `data` (one memcpy from the typed array).
+    /// A float32 tensor holding a copy of `data` (one memcpy from the typed array, kept as it is
+    /// on the CPU).
     #[wasm_bindgen(js_name = fromF32)]
-    pub fn from_f32(data: &[f32], shape: &[u32]) -> TResult {
-        wrap(Tensor::from_slice(
+    pub fn from_f32(data: Vec<f32>, shape: &[u32]) -> TResult {
+        wrap(Tensor::from_vec(
             data,
             &shape_arg("tensor", shape)?,
             &current_device(),
@@ -421,9 +422,10 @@ impl WasmTensor {
     pub fn set_requires_grad(&self, on: bool) {
         self.inner.set_requires_grad(on);
     }
-    /// Gradients of this (scalar) tensor with respect to every leaf that requires them.
-    pub fn backward(&self) -> JsResult<()> {
-        self.inner.backward().map_err(js_err)
+    /// Gradients of this (scalar) tensor with respect to every leaf that requires them; the
+    /// graph is released unless `retain_graph` (a second pass through it is then an error).
+    pub fn backward(&self, retain_graph: bool) -> JsResult<()> {
+        self.inner.backward_retain(retain_graph).map_err(js_err)
     }
     /// The gradient accumulated by `backward`, or undefined.
     #[wasm_bindgen(getter)]
