@@ -18,7 +18,7 @@ import { CancelledError, yieldToEventLoop, type CallContext, type Handler } from
 import type { DeviceKind } from './runtime.js';
 import type { ModelSpec } from './spec.js';
 import type { FitOptions } from './generated/spec.js';
-import { buffersOf, type WireArray } from './wire.js';
+import { buffersOf, tensorFromWire, type WireArray } from './wire.js';
 
 export interface HostInitArgs {
   module: WebAssembly.Module;
@@ -479,7 +479,8 @@ export function hostHandlers(): Record<string, Handler> {
     async 'model.setWeights'(a: { id: number; weights: { name: string; value: WireArray }[] }): Promise<void> {
       const e = entry(a.id);
       await retryOnCpu(async () => {
-        e.model.loadParameters(a.weights.map((w) => w.name), a.weights.map((w) => upload(w.value)));
+        // Made on the CPU: the engine checks the values (NaN, infinity) there, then moves them.
+        e.model.loadParameters(a.weights.map((w) => w.name), a.weights.map((w) => tensorFromWire(engine(), w.value)));
         await snapshot(e, 0);
       });
     },
@@ -516,7 +517,7 @@ export function hostHandlers(): Record<string, Handler> {
     async 'model.setParameter'(a: { id: number; name: string; value: WireArray }): Promise<void> {
       const e = entry(a.id);
       await retryOnCpu(async () => {
-        const t = upload(a.value);
+        const t = tensorFromWire(engine(), a.value); // on the CPU, checked there (see setWeights)
         try {
           e.model.setParameter(a.name, t);
         } finally {

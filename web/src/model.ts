@@ -216,6 +216,19 @@ export class Sequential {
    *  the history, also when a callback or early stopping ends training; rejects with the error a
    *  callback threw, or with CancelledError when `signal` aborts. */
   async fit(x: Data, y: Data, opts: FitOptions = {}): Promise<History> {
+    // Refused here at once (the host refuses too): a second call could otherwise reach the host
+    // after a short first fit has finished, and the two would silently run one after the other.
+    if (this.#fitting) throw new Error('webgrad: fit: this model is already training (an earlier fit has not finished); await it, or stop it through its signal, first');
+    this.#fitting = true;
+    try {
+      return await this.#fit(x, y, opts);
+    } finally {
+      this.#fitting = false;
+    }
+  }
+  #fitting = false;
+
+  async #fit(x: Data, y: Data, opts: FitOptions): Promise<History> {
     for (const [k, v, min] of [['epochs', opts.epochs, 0], ['batchSize', opts.batchSize, 1], ['initialEpoch', opts.initialEpoch, 0]] as const) {
       if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new Error(`webgrad: fit: ${k} ${v} must be an integer ≥ ${min}`);
     }

@@ -72,9 +72,14 @@ fn f16_to_f32(bits: u16) -> f32 {
     f32::from_bits(sign | magnitude)
 }
 
-/// Read every tensor of a safetensors file onto `device` (F32/F64/F16/BF16 → f32,
-/// I32/I64 → i32), with the file's metadata. Tensors come back sorted by name.
-pub fn from_safetensors(bytes: &[u8], device: &Device) -> Result<(NamedTensors, HashMap<String, String>)> {
+/// A tensor's values as decoded from a file, before they go to a device.
+enum Values {
+    F32(Vec<f32>),
+    I32(Vec<i32>),
+}
+
+/// Every tensor of a safetensors file as (name, shape, values), with the file's metadata.
+fn decode_safetensors(bytes: &[u8]) -> Result<(Vec<(String, Vec<usize>, Values)>, HashMap<String, String>)> {
     let st = SafeTensors::deserialize(bytes).map_err(|e| Error::new("safetensors", format!("not a valid safetensors file ({e})")))?;
     let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| Error::new("safetensors", format!("not a valid safetensors file ({e})")))?;
     let metadata = header.metadata().clone().unwrap_or_default();
@@ -82,23 +87,42 @@ pub fn from_safetensors(bytes: &[u8], device: &Device) -> Result<(NamedTensors, 
     for (name, view) in st.tensors() {
         let shape = view.shape().to_vec();
         let data = view.data();
-        let t = match view.dtype() {
-            Dtype::F32 => Tensor::from_vec(data.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes"))).collect(), &shape, device)?,
-            Dtype::F64 => Tensor::from_vec(data.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")) as f32).collect(), &shape, device)?,
-            Dtype::F16 => Tensor::from_vec(data.chunks_exact(2).map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]]))).collect(), &shape, device)?,
-            Dtype::BF16 => Tensor::from_vec(data.chunks_exact(2).map(|c| f32::from_bits((u16::from_le_bytes([c[0], c[1]]) as u32) << 16)).collect(), &shape, device)?,
-            Dtype::I32 => Tensor::from_i32(data.chunks_exact(4).map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes"))).collect(), &shape, device)?,
+        let values = match view.dtype() {
+            Dtype::F32 => Values::F32(data.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes"))).collect()),
+            Dtype::F64 => Values::F32(data.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")) as f32).collect()),
+            Dtype::F16 => Values::F32(data.chunks_exact(2).map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]]))).collect()),
+            Dtype::BF16 => Values::F32(data.chunks_exact(2).map(|c| f32::from_bits((u16::from_le_bytes([c[0], c[1]]) as u32) << 16)).collect()),
+            Dtype::I32 => Values::I32(data.chunks_exact(4).map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes"))).collect()),
             Dtype::I64 => {
                 let vals = data.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")));
-                let vals = vals.map(|v| i32::try_from(v).map_err(|_| Error::new("safetensors", format!("{name}: value {v} does not fit in i32")))).collect::<Result<Vec<_>>>()?;
-                Tensor::from_i32(vals, &shape, device)?
+                Values::I32(vals.map(|v| i32::try_from(v).map_err(|_| Error::new("safetensors", format!("{name}: value {v} does not fit in i32")))).collect::<Result<Vec<_>>>()?)
             }
             other => bail!("safetensors", "{}: dtype {:?} is not supported (use F32, F64, F16, BF16, I32 or I64)", name, other),
         };
-        out.push((name, t));
+        out.push((name, shape, values));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok((out, metadata))
+}
+
+fn to_tensors(decoded: Vec<(String, Vec<usize>, Values)>, device: &Device) -> Result<NamedTensors> {
+    decoded
+        .into_iter()
+        .map(|(name, shape, values)| {
+            let t = match values {
+                Values::F32(v) => Tensor::from_vec(v, &shape, device)?,
+                Values::I32(v) => Tensor::from_i32(v, &shape, device)?,
+            };
+            Ok((name, t))
+        })
+        .collect()
+}
+
+/// Read every tensor of a safetensors file onto `device` (F32/F64/F16/BF16 → f32,
+/// I32/I64 → i32), with the file's metadata. Tensors come back sorted by name.
+pub fn from_safetensors(bytes: &[u8], device: &Device) -> Result<(NamedTensors, HashMap<String, String>)> {
+    let (decoded, metadata) = decode_safetensors(bytes)?;
+    Ok((to_tensors(decoded, device)?, metadata))
 }
 
 /// The model's weights (and, with `with_optimizer`, its optimizer state) as safetensors bytes,
@@ -135,7 +159,17 @@ pub fn check_user_metadata(user: &HashMap<String, String>) -> Result<()> {
 /// Load weights saved by `save_weights` (or any safetensors file with the model's parameter
 /// names and shapes) into `model`. Optimizer state, when present, is restored too.
 pub fn load_weights(model: &mut Model, bytes: &[u8]) -> Result<()> {
-    let (tensors, metadata) = from_safetensors(bytes, model.device())?;
+    let (decoded, metadata) = decode_safetensors(bytes)?;
+    // Checked here, before the values go to the device: a GPU tensor cannot be read back
+    // synchronously, so the model's own check sees only CPU-resident values.
+    for (name, _, values) in &decoded {
+        if let (false, Values::F32(v)) = (name.starts_with(OPTIMIZER_PREFIX), values) {
+            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                bail!("load weights", "the weights do not fit this model: {name} holds {} at index {i}", v[i]);
+            }
+        }
+    }
+    let tensors = to_tensors(decoded, model.device())?;
     let (optim, params): (Vec<_>, Vec<_>) = tensors.into_iter().partition(|(n, _)| n.starts_with(OPTIMIZER_PREFIX));
     model.load_parameters(params)?;
     let steps = metadata.get(META_STEPS).map(|s| s.parse::<u64>()).transpose().map_err(|_| Error::new("load weights", format!("{META_STEPS} is not a number")))?;

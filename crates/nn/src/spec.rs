@@ -432,16 +432,19 @@ impl LayerSpec {
 }
 
 impl ModelSpec {
-    /// Parse JSON; unknown layer types, unknown fields and wrong types are errors.
-    /// The spec from JSON text; errors name where the bad value is
-    /// (`layers[2].units: invalid value: integer `-1`, expected usize`).
+    /// The spec from JSON text; unknown layer types, unknown fields and wrong types are errors
+    /// that name where the bad value is (`layers[2].units: invalid value: integer `-1`, expected
+    /// usize`).
     pub fn from_json(json: &str) -> Result<ModelSpec> {
         let mut de = serde_json::Deserializer::from_str(json);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
+            let mut path = e.path().to_string();
             let inner = e.into_inner();
             if inner.is_syntax() || inner.is_eof() {
                 return Error::new("model spec", format!("invalid JSON: {inner}"));
+            }
+            if let Some(field) = field_holding_bad_value(json, &path, &inner.to_string()) {
+                path = format!("{path}.{field}");
             }
             let at = if matches!(path.as_str(), "." | "?" | "") { String::new() } else { format!("{path}: ") };
             Error::new("model spec", format!("{at}{inner}"))
@@ -545,4 +548,41 @@ impl ModelSpec {
         }
         Ok(())
     }
+}
+
+/// A layer is a tagged enum, which serde reads from a buffer: its errors stop at `layers[i]`.
+/// The message quotes the bad value (integer `-1`, string "3"); when exactly one field of
+/// that layer holds it, that field is the one to name.
+fn field_holding_bad_value(json: &str, path: &str, message: &str) -> Option<String> {
+    // Only the scalars of each layer are read back (an untagged enum reuses the buffering serde
+    // already does for layers: far smaller in wasm than a general JSON value).
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Int(i64),
+        Float(f64),
+        Text(String),
+        Other(serde::de::IgnoredAny),
+    }
+    #[derive(Deserialize)]
+    struct Probe {
+        layers: Vec<std::collections::BTreeMap<String, Scalar>>,
+    }
+    let index: usize = path.strip_prefix("layers[")?.strip_suffix(']')?.parse().ok()?;
+    // serde quotes numbers and the like in backticks, strings in double quotes.
+    let (quoted, is_text) = match message.split_once("string \"") {
+        Some((_, rest)) => (rest.split('"').next()?, true),
+        None => (message.split('`').nth(1)?, false),
+    };
+    let probe: Probe = serde_json::from_str(json).ok()?;
+    let holds = |v: &Scalar| match v {
+        Scalar::Text(s) => s == quoted,
+        Scalar::Int(i) => !is_text && i.to_string() == quoted,
+        Scalar::Float(f) => !is_text && f.to_string() == quoted,
+        Scalar::Other(_) => false,
+    };
+    let layer = probe.layers.get(index)?;
+    let mut hits = layer.iter().filter(|(k, v)| k.as_str() != "type" && holds(v)).map(|(k, _)| k.clone());
+    let first = hits.next()?;
+    hits.next().is_none().then_some(first)
 }

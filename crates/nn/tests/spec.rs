@@ -117,7 +117,9 @@ fn bad_specs_get_clear_errors() {
         (r#"{"input_shape": [4], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "hinge"}, "optimizer": {"type": "sgd", "lr": 0.1}}"#.into(), "unknown variant `hinge`"),
         ("{not json".into(), "invalid JSON"),
         // serde's own errors say where the bad value is.
-        (with_layers(r#"{"type": "dense", "units": 3}, {"type": "dense", "units": -1}"#), "layers[1]"),
+        (with_layers(r#"{"type": "dense", "units": 3}, {"type": "dense", "units": -1}"#), "layers[1].units: invalid value: integer `-1`"),
+        (with_layers(r#"{"type": "conv2d", "filters": 2, "kernel_size": 2.5}"#), "layers[0].kernel_size: invalid type: floating point `2.5`"),
+        (with_layers(r#"{"type": "dense", "units": "3"}"#), "layers[0].units: invalid type: string \"3\""),
         (r#"{"input_shape": [4, -2], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "mse"}, "optimizer": {"type": "sgd", "lr": 0.1}}"#.into(), "input_shape[1]: invalid value: integer `-2`"),
         (r#"{"input_shape": [4], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "mse"}, "optimizer": {"type": "sgd", "lr": "fast"}}"#.into(), "optimizer"),
     ];

@@ -1,6 +1,7 @@
 //! `cargo xtask <cmd>`: the project's one entry point for setup, tests, the dev server and benches.
 //! std only, so it builds in seconds on a fresh machine.
 
+mod fuzz;
 mod serve;
 mod setup;
 mod test;
@@ -15,8 +16,9 @@ commands:
                    Cargo.lock version, wasm-pack, chromium + chromedriver, mesa vulkan, npm deps)
   test             setup, then every test: native cargo tests (CPU and WebGPU on lavapipe), wasm
                    tests in headless Chromium (simd128 and relaxed-simd builds), npm tests of web/,
-                   www/ and the bench smoke run. Only some stages: [--native] [--wasm]
-                   [--relaxed-simd] [--npm]
+                   www/, the bench smoke run and 10 s of each fuzz target. Only some stages:
+                   [--native] [--wasm] [--relaxed-simd] [--npm] [--fuzz]
+  fuzz             run each cargo-fuzz target (fuzz/) [--seconds N (10)] [--runs N] [target..]
   serve            setup, build the wasm package, serve the playground on http://127.0.0.1:8080
                    [--port N] [--no-build] [--dir FOLDER]
   bench [args..]   run the benchmarks (webgrad-bench) with args
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         "test" => test::run(&test::Opts::parse(rest)),
         "ci" => test::run(&test::Opts::parse(rest)),
         "serve" => serve::run(rest),
+        "fuzz" => fuzz::Opts::parse(rest).and_then(|o| fuzz::run(&o)),
         "bench" => test::bench(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");

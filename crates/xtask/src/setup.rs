@@ -29,6 +29,8 @@ pub fn run(scope: Scope) -> Res {
         if scope == Scope::Full {
             st.stage("setup: wasm-pack", wasm_pack)?;
         }
+        st.stage("setup: nightly toolchain (fuzzing)", nightly)?;
+        st.stage("setup: cargo-fuzz", cargo_fuzz)?;
         st.stage("setup: apt packages", apt)?;
         st.stage("setup: python safetensors (byte-compatibility test)", python_safetensors)?;
         st.stage("setup: npm packages", npm)
@@ -96,6 +98,25 @@ fn wasm_bindgen_cli() -> Res {
         "cargo",
         &["install", "wasm-bindgen-cli", "--version", &want, "--force"],
     ))
+}
+
+/// The fuzz targets build with libFuzzer's instrumentation, which needs a nightly compiler.
+fn nightly() -> Res {
+    let list = output(&mut cmd("rustup", &["toolchain", "list"])).unwrap_or_default();
+    if list.lines().any(|l| l.starts_with("nightly")) {
+        println!("nightly toolchain: already installed");
+        return Ok(());
+    }
+    sh(&mut cmd("rustup", &["toolchain", "install", "nightly", "--profile", "minimal"]))
+}
+
+fn cargo_fuzz() -> Res {
+    if have("cargo-fuzz") {
+        println!("cargo-fuzz: already installed");
+        return Ok(());
+    }
+    println!("cargo-fuzz: installing (~1.5 min to build)");
+    sh(&mut cmd("cargo", &["install", "cargo-fuzz", "--locked"]))
 }
 
 fn wasm_pack() -> Res {

@@ -10,6 +10,7 @@ pub struct Opts {
     wasm: bool,
     npm: bool,
     relaxed_simd: bool,
+    fuzz: bool,
 }
 
 impl Opts {
@@ -22,11 +23,12 @@ impl Opts {
                 "--wasm" => o.wasm = true,
                 "--npm" => o.npm = true,
                 "--relaxed-simd" => o.relaxed_simd = true,
+                "--fuzz" => o.fuzz = true,
                 other => eprintln!("xtask test: ignoring unknown option `{other}`"),
             }
         }
-        if !(o.native || o.wasm || o.npm || o.relaxed_simd) {
-            (o.native, o.wasm, o.npm, o.relaxed_simd) = (true, true, true, true);
+        if !(o.native || o.wasm || o.npm || o.relaxed_simd || o.fuzz) {
+            (o.native, o.wasm, o.npm, o.relaxed_simd, o.fuzz) = (true, true, true, true, true);
         }
         o
     }
@@ -63,6 +65,11 @@ pub fn run(o: &Opts) -> Res {
                     browser_bench(&["--smoke".to_string()])
                 })?;
             }
+        }
+        if o.fuzz {
+            st.stage("fuzz: each target for 10 s (cargo +nightly fuzz run)", || {
+                crate::fuzz::run(&crate::fuzz::Opts { seconds: 10, runs: None, only: vec![] })
+            })?;
         }
         Ok(())
     })();

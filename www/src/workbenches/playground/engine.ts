@@ -6,7 +6,7 @@
 import * as wg from 'webgrad';
 import type { Tensors } from '../../shared/persist';
 import type { DeviceInfo } from '../../shared/views/deviceView';
-import type { Activation, DevicePref, Loss, Optimizer, Regularization } from './state';
+import { datasetInfo, layerActivation, outputUnits, type Activation, type DevicePref, type Loss, type Optimizer, type Regularization, type State } from './state';
 
 export type { DeviceInfo, Tensors };
 
@@ -51,9 +51,29 @@ export interface Snapshot {
   biases: Float32Array[];
 }
 
+/** The model the settings describe. */
+export function specOf(s: State): ModelSpec {
+  const info = datasetInfo(s.dataset);
+  const outputs = outputUnits(s);
+  return {
+    inputs: s.features.length,
+    hidden: s.hidden.map((units, i) => ({ units, activation: layerActivation(s, i) })),
+    outputs,
+    outputActivation: info.problem === 'regression' ? 'linear' : s.loss === 'xent' ? 'softmax' : 'tanh',
+    loss: info.problem === 'regression' ? 'mse' : s.loss,
+    dropout: s.dropout,
+    batchNorm: s.batchNorm,
+    optimizer: s.optimizer,
+    learningRate: s.learningRate,
+    regularization: s.regularization,
+    regRate: s.regRate,
+    seed: s.seed,
+  };
+}
+
 /** The playground's settings as a Keras-style model: dense layers (batch norm between the dense
  *  layer and its activation, dropout after it), the output layer, loss, optimizer, penalties. */
-function sequentialOf(s: ModelSpec): wg.Sequential {
+export function sequentialOf(s: ModelSpec): wg.Sequential {
   const L = wg.layers;
   const layers: wg.Layer[] = [];
   for (const h of s.hidden) {

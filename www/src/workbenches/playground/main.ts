@@ -3,11 +3,11 @@
 import * as wg from 'webgrad';
 import { featureMatrix, gridPoints, makeSplit, type Point, type Split } from './data';
 import {
-  deviceInfo, engineMemory, initDevice, PlaygroundModel, type ModelSpec, type Snapshot, type Tensors, type TrainSet,
+  deviceInfo, engineMemory, initDevice, PlaygroundModel, specOf, type Snapshot, type Tensors, type TrainSet,
 } from './engine';
 import { autosave, clearAutosave, download, restore } from '../../shared/persist';
 import {
-  DATA_FIELDS, datasetInfo, DATASETS, differs, FEATURES, fromHash, HIDEABLE, layerActivation,
+  DATA_FIELDS, datasetInfo, DATASETS, differs, FEATURES, fromHash, HIDEABLE,
   MODEL_FIELDS, newSeed, normalize, outputUnits, toHash, type Hideable, type State,
 } from './state';
 import { Controls } from './views/controls';
@@ -146,25 +146,6 @@ function change(patch: Partial<State>) {
 function writeHash() {
   const h = toHash(state);
   if (h !== location.hash) history.replaceState(null, '', h);
-}
-
-function specOf(s: State): ModelSpec {
-  const info = datasetInfo(s.dataset);
-  const outputs = outputUnits(s);
-  return {
-    inputs: s.features.length,
-    hidden: s.hidden.map((units, i) => ({ units, activation: layerActivation(s, i) })),
-    outputs,
-    outputActivation: info.problem === 'regression' ? 'linear' : s.loss === 'xent' ? 'softmax' : 'tanh',
-    loss: info.problem === 'regression' ? 'mse' : s.loss,
-    dropout: s.dropout,
-    batchNorm: s.batchNorm,
-    optimizer: s.optimizer,
-    learningRate: s.learningRate,
-    regularization: s.regularization,
-    regRate: s.regRate,
-    seed: s.seed,
-  };
 }
 
 /** Targets for the model: class index (cross-entropy), ±1 per unit (squared error), or values. */

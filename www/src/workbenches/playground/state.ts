@@ -151,14 +151,14 @@ const oneOf = <T extends string>(values: readonly T[]): Codec<T> => ({
 const intIn = (lo: number, hi: number): Codec<number> => ({
   write: (v) => String(v),
   parse: (s) => {
-    const n = Number(s);
+    const n = Number(s) + 0; // + 0: "-0" reads as 0
     return /^-?\d+$/.test(s) && n >= lo && n <= hi ? n : undefined;
   },
 });
 const numIn = (values: readonly number[]): Codec<number> => ({
   write: (v) => String(v),
   parse: (s) => {
-    const n = Number(s);
+    const n = Number(s) + 0;
     return s !== '' && values.includes(n) ? n : undefined;
   },
 });
