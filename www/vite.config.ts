@@ -34,6 +34,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false } },
+      // Long runs, outside the test command: `npm run soak` (SOAK_MINUTES, default 30).
+      { extends: true, test: { name: 'soak', include: ['tests/soak/**/*.soak.ts'], testTimeout: 0, hookTimeout: 120_000 } },
     ],
   },
 });

@@ -45,7 +45,7 @@ export async function launch(): Promise<Browser> {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
-      '--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--disable-background-networking',
+      '--no-sandbox', '--js-flags=--expose-gc', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
     ],
   });

@@ -158,6 +158,11 @@ export async function engineMemory(): Promise<number> {
   return started === null ? 0 : (await wg.memoryInfo()).host.wasmBytes;
 }
 
+/** The package's memory report (the worker's engine and the page's), for the soak run. */
+export async function memoryReport(): Promise<Awaited<ReturnType<typeof wg.memoryInfo>> | null> {
+  return started === null ? null : wg.memoryInfo();
+}
+
 export function deviceInfo(): DeviceInfo {
   return device;
 }

@@ -3,7 +3,7 @@
 import * as wg from 'webgrad';
 import { featureMatrix, gridPoints, makeSplit, type Point, type Split } from './data';
 import {
-  deviceInfo, engineMemory, initDevice, PlaygroundModel, specOf, type Snapshot, type Tensors, type TrainSet,
+  deviceInfo, engineMemory, initDevice, memoryReport, PlaygroundModel, specOf, type Snapshot, type Tensors, type TrainSet,
 } from './engine';
 import { autosave, clearAutosave, download, restore } from '../../shared/persist';
 import {
@@ -497,6 +497,7 @@ Object.assign(window, {
     get perf() { return perf; },
     get device() { return deviceInfo(); },
     engineMemory,
+    memoryReport,
     clearAutosave,
   },
 });
