@@ -21,12 +21,7 @@ fn write(dir: &str, name: &str, bytes: &[u8]) {
     fs::write(format!("{dir}/{name}"), bytes).unwrap();
 }
 
-fn idx(magic: u32, dims: &[u32], data: &[u8]) -> Vec<u8> {
-    let mut v = magic.to_be_bytes().to_vec();
-    dims.iter().for_each(|d| v.extend(d.to_be_bytes()));
-    v.extend(data);
-    v
-}
+use webgrad_data::mnist::to_idx as idx;
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

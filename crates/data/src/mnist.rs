@@ -50,6 +50,14 @@ fn parse_idx_u8(bytes: &[u8], magic: u32, what: &str) -> Result<(Vec<usize>, Vec
     Ok((dims, bytes[header..].to_vec()))
 }
 
+/// An IDX file of unsigned bytes: `magic` (2051 images, 2049 labels), its dims, then the data.
+pub fn to_idx(magic: u32, dims: &[u32], data: &[u8]) -> Vec<u8> {
+    let mut v = magic.to_be_bytes().to_vec();
+    dims.iter().for_each(|d| v.extend(d.to_be_bytes()));
+    v.extend(data);
+    v
+}
+
 /// Images as u8 pixels, row-major `[n, rows, cols]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Images {
@@ -92,12 +100,7 @@ pub fn load(images: &[u8], labels: &[u8]) -> Result<Dataset> {
 mod tests {
     use super::*;
 
-    fn idx(magic: u32, dims: &[u32], data: &[u8]) -> Vec<u8> {
-        let mut v = magic.to_be_bytes().to_vec();
-        dims.iter().for_each(|d| v.extend(d.to_be_bytes()));
-        v.extend(data);
-        v
-    }
+    use to_idx as idx;
 
     fn gzip(data: &[u8]) -> Vec<u8> {
         use std::io::Write;

@@ -106,6 +106,12 @@ export const CASES = [
     await throws(() => m.fit(wg.zeros([8, 2]), wg.zeros([8, 2]), { epochs: 3, onEpochEnd: () => { throw new Error('my callback broke'); } }), /my callback broke/);
     m.dispose();
   }],
+  ['a throwing onWarning rejects fit with its error', async (wg) => {
+    const m = small(wg);
+    const x = wg.tensor([[NaN, 1], [0, 1]]);
+    await throws(() => m.fit(x, wg.zeros([2, 2]), { epochs: 2, onNonFinite: 'warn', onWarning: () => { throw new Error('my warning handler broke'); } }), /my warning handler broke/);
+    m.dispose();
+  }],
   ['a second fit on a training model is refused', async (wg) => {
     const m = small(wg);
     const first = m.fit(wg.zeros([64, 2]), wg.zeros([64, 2]), { epochs: 3, batchSize: 4 });

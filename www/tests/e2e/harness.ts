@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = resolve(ROOT, '../tests/artifacts/www');
@@ -70,3 +71,17 @@ export async function shot(page: Page, name: string) {
 }
 
 export const test$ = (id: string) => `[data-test="${id}"]`;
+
+/** The built site served and Chromium started once for a test file, closed after it. */
+export function useSiteAndBrowser(): { readonly site: { url: string; close(): Promise<void> }; readonly browser: Browser } {
+  const env = {} as { site: { url: string; close(): Promise<void> }; browser: Browser };
+  beforeAll(async () => {
+    env.site = await serve();
+    env.browser = await launch();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
+}

@@ -1,21 +1,11 @@
 // End-to-end: the built playground in headless Chromium, driven like a person would.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launch, open, serve, shot, test$ } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, open, shot, test$, useSiteAndBrowser } from './harness';
 
-let browser: Browser;
-let site: { url: string; close(): Promise<void> };
-
-beforeAll(async () => {
-  site = await serve();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useSiteAndBrowser();
 
 const VIEWPORT = { viewport: { width: 1400, height: 1000 } };
 const state = (page: Page) => page.evaluate(() => (window as any).playground.state);
@@ -36,13 +26,13 @@ async function trainUntil(page: Page, done: () => Promise<boolean>, timeoutMs: n
 
 describe('playground', () => {
   it('loads with no console errors, offline, under a strict CSP', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
+    const ctx = await env.browser.newContext(VIEWPORT);
     const requests: string[] = [];
     ctx.on('request', (r) => requests.push(r.url()));
-    const { page, errors } = await open(ctx, site.url);
+    const { page, errors } = await open(ctx, env.site.url);
     await page.waitForTimeout(1000);
     expect(errors).toEqual([]);
-    expect(requests.filter((u) => !u.startsWith(site.url) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(env.site.url) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
     const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
     expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(csp).not.toContain(" 'unsafe-eval'");
@@ -52,8 +42,8 @@ describe('playground', () => {
   });
 
   it('trains the spiral to at least 90% test accuracy through the UI', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page, errors } = await open(ctx, site.url);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, env.site.url);
     await page.click(test$('dataset-spiral'));
     for (const f of ['x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2']) await page.click(test$(`feature-${f}`));
     for (let i = 0; i < 4; i++) await page.click(test$('neuron-add-0'));
@@ -78,8 +68,8 @@ describe('playground', () => {
   });
 
   it('adds a layer and neurons and redraws the network', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page } = await open(ctx, site.url);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page } = await open(ctx, env.site.url);
     const hiddenNodes = () => page.locator('.network .node[data-test^="node-"]').count();
     const before = await hiddenNodes(); // 4 + 2 hidden + 1 output
     expect(before).toBe(7);
@@ -98,8 +88,8 @@ describe('playground', () => {
   });
 
   it('reads and edits a weight and a bias by hovering and clicking', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page, errors } = await open(ctx, site.url);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, env.site.url);
     const link = page.locator(test$('link-2-1-0')); // hidden layer 2, unit 1 → output
     await link.hover();
     expect(await page.textContent('.net-tip')).toMatch(/^Weight -?\d+\.\d{3}/);
@@ -124,8 +114,8 @@ describe('playground', () => {
   });
 
   it('reproduces the experiment from a copied URL', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page } = await open(ctx, site.url);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page } = await open(ctx, env.site.url);
     await page.click(test$('dataset-xor'));
     await page.click(test$('feature-x1x2'));
     await page.selectOption(test$('select-activation'), 'relu');
@@ -137,7 +127,7 @@ describe('playground', () => {
     const s = await state(page);
     const points = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('.heatmap-points')!.toDataURL());
     // A fresh browser profile: no autosave, only the link.
-    const ctx2 = await browser.newContext(VIEWPORT);
+    const ctx2 = await env.browser.newContext(VIEWPORT);
     const fresh = await open(ctx2, url);
     expect(await state(fresh.page)).toEqual(s);
     expect(await fresh.page.inputValue(test$('select-activation'))).toBe('relu');
@@ -150,8 +140,8 @@ describe('playground', () => {
   });
 
   it('switches devices and keeps training', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page, errors } = await open(ctx, site.url);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, env.site.url);
     const webgpu = await page.evaluate(() => (window as any).playground.device.webgpuAvailable);
     for (const pref of webgpu ? ['cpu', 'webgpu', 'auto'] : ['cpu', 'auto']) {
       await page.selectOption(test$('select-device'), pref);
@@ -170,8 +160,8 @@ describe('playground', () => {
   });
 
   it('saves a model and loads it back', async () => {
-    const ctx = await browser.newContext({ ...VIEWPORT, acceptDownloads: true });
-    const { page, errors } = await open(ctx, site.url);
+    const ctx = await env.browser.newContext({ ...VIEWPORT, acceptDownloads: true });
+    const { page, errors } = await open(ctx, env.site.url);
     await page.click(test$('dataset-gauss'));
     await trainUntil(page, async () => (await epoch(page)) >= 20, 30_000);
     const loss = await page.textContent(test$('test-loss'));
@@ -220,8 +210,8 @@ describe('playground', () => {
   });
 
   it('restores the experiment, weights included, after a reload', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page, errors } = await open(ctx, site.url);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, env.site.url);
     await page.click(test$('dataset-circle'));
     await page.click(test$('feature-x1sq'));
     await trainUntil(page, async () => (await epoch(page)) >= 15, 30_000);
@@ -235,7 +225,7 @@ describe('playground', () => {
     expect(await epoch(page)).toBe(e);
     expect(await page.textContent(test$('test-loss'))).toBe(loss);
     // Opening the bare address in the same browser also brings the experiment back.
-    await page.goto(site.url);
+    await page.goto(env.site.url);
     await page.waitForSelector('body[data-ready="true"]');
     expect(await epoch(page)).toBe(e);
     expect(errors).toEqual([]);
@@ -243,8 +233,8 @@ describe('playground', () => {
   });
 
   it('falls back to defaults with a visible note on a bad link', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page, errors } = await open(ctx, `${site.url}#dataset=spiral&hidden=99,x&lr=banana&nonsense=1`);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, `${env.site.url}#dataset=spiral&hidden=99,x&lr=banana&nonsense=1`);
     const note = page.locator('#note');
     await note.waitFor({ state: 'visible' });
     expect(await note.textContent()).toMatch(/not understood/);
@@ -259,8 +249,8 @@ describe('playground', () => {
   });
 
   it('hides controls named in the link, for teaching', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page } = await open(ctx, `${site.url}#hide=features,lr,extras`);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page } = await open(ctx, `${env.site.url}#hide=features,lr,extras`);
     expect(await page.isVisible(test$('select-learningRate'))).toBe(false);
     expect(await page.isVisible(test$('select-dropout'))).toBe(false);
     expect(await page.isVisible(test$('select-activation'))).toBe(true);
@@ -272,8 +262,8 @@ describe('playground', () => {
   });
 
   it('trains with batch norm, dropout and L1, then switches optimizer and penalty mid-run', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page, errors } = await open(ctx, `${site.url}#dataset=xor&hidden=6,6&bn=1&dropout=0.1&reg=L1&regRate=0.001&opt=momentum`);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page, errors } = await open(ctx, `${env.site.url}#dataset=xor&hidden=6,6&bn=1&dropout=0.1&reg=L1&regRate=0.001&opt=momentum`);
     await trainUntil(page, async () => (await epoch(page)) >= 10, 20_000);
     const e = await epoch(page);
     await page.selectOption(test$('select-optimizer'), 'adam');
@@ -289,8 +279,8 @@ describe('playground', () => {
   });
 
   it('keeps the page responsive while training', async () => {
-    const ctx = await browser.newContext(VIEWPORT);
-    const { page } = await open(ctx, `${site.url}#dataset=spiral&hidden=8,8,8&features=x1,x2,sinx1,sinx2`);
+    const ctx = await env.browser.newContext(VIEWPORT);
+    const { page } = await open(ctx, `${env.site.url}#dataset=spiral&hidden=8,8,8&features=x1,x2,sinx1,sinx2`);
     await page.click(test$('play'));
     await page.waitForTimeout(2000);
     const memory = () => page.evaluate(() => (window as any).playground.engineMemory() as Promise<number>);

@@ -1,19 +1,9 @@
 // End-to-end: the shell around the workbenches — routes, TensorFlow Playground links, phone width.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, open, serve, shot, test$ } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { open, shot, test$, useSiteAndBrowser } from './harness';
 
-let browser: Browser;
-let site: { url: string; close(): Promise<void> };
-
-beforeAll(async () => {
-  site = await serve();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useSiteAndBrowser();
 
 const state = (page: Page) => page.evaluate(() => (window as any).playground.state);
 /** Widest content vs the viewport: no sideways scrolling of the page. */
@@ -29,8 +19,8 @@ const TF_LINK =
 
 describe('shell', () => {
   it('opens a TensorFlow Playground link as the same experiment', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, errors } = await open(ctx, site.url + TF_LINK);
+    const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await open(ctx, env.site.url + TF_LINK);
     const s = await state(page);
     expect(s).toMatchObject({
       problem: 'classification', dataset: 'xor', activation: 'relu', batch: 20, learningRate: 0.01,
@@ -47,15 +37,15 @@ describe('shell', () => {
     const again = await open(ctx, own);
     expect(await state(again.page)).toEqual(s);
     // The same link under the route opens the same.
-    const routed = await open(ctx, site.url + '#/playground?' + TF_LINK.slice(1));
+    const routed = await open(ctx, env.site.url + '#/playground?' + TF_LINK.slice(1));
     expect(await state(routed.page)).toEqual(s);
     expect([...errors, ...again.errors, ...routed.errors]).toEqual([]);
     await ctx.close();
   });
 
   it('opens the playground for an unknown route, and says so', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, errors } = await open(ctx, site.url + '#/nosuchbench?dataset=xor');
+    const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await open(ctx, env.site.url + '#/nosuchbench?dataset=xor');
     await page.locator('#note').waitFor({ state: 'visible' });
     expect(await page.textContent('#note')).toMatch(/nosuchbench/);
     expect((await state(page)).dataset).toBe('circle');
@@ -65,8 +55,8 @@ describe('shell', () => {
 
   for (const width of [1280, 360]) {
     it(`fits a ${width} px wide screen: no sideways overflow, the network scrolls inside its column`, async () => {
-      const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-      const { page, errors } = await open(ctx, `${site.url}#/playground?dataset=spiral&hidden=8,8,8&features=x1,x2,sinx1,sinx2`);
+      const ctx = await env.browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      const { page, errors } = await open(ctx, `${env.site.url}#/playground?dataset=spiral&hidden=8,8,8&features=x1,x2,sinx1,sinx2`);
       await page.waitForTimeout(800);
       const o = await overflow(page);
       expect(o.scroll).toBeLessThanOrEqual(o.inner);

@@ -2,30 +2,20 @@
 // for SOAK_MINUTES (30 by default) while memory is sampled every minute — the worker's wasm
 // memory and live engine bytes, the page's, and the page's JS heap after a collection. After the
 // first SOAK_WARMUP minutes (3) nothing may grow beyond what the recorded loss history needs.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, open, serve, test$ } from '../e2e/harness';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { open, test$, useSiteAndBrowser } from '../e2e/harness';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const WARMUP = Number(process.env.SOAK_WARMUP ?? 3);
 
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-beforeAll(async () => {
-  site = await serve();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useSiteAndBrowser();
 
 interface Sample { minute: number; epoch: number; hostWasm: number; hostLive: number; pageWasm: number; pageLive: number; heap: number }
 const mib = (b: number) => (b / 2 ** 20).toFixed(2);
 
 it(`trains for ${MINUTES} minutes with flat memory`, async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const { page, errors } = await open(ctx, `${site.url}#dataset=spiral&hidden=8,8,8&features=x1,x2,sinx1,sinx2&device=cpu`);
+  const ctx = await env.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const { page, errors } = await open(ctx, `${env.site.url}#dataset=spiral&hidden=8,8,8&features=x1,x2,sinx1,sinx2&device=cpu`);
   await page.click(test$('play'));
   const samples: Sample[] = [];
   const t0 = Date.now();
