@@ -56,5 +56,15 @@ fn main() {
     let both = [&images[..], &labels[..]].concat();
     let cut = (images.len() * 256).div_ceil(both.len()) as u8;
     write("idx", "seed-both", &[&[2u8, cut][..], &both].concat());
-    println!("{kept} of {} specs written, and 5 IDX seeds", SPECS.len());
+    let csvs: &[&[u8]] = &[
+        b"age,income,member,city,note\n30,1200.5,yes,Paris,a\n45,,no,Lyon,b\nNA,800,Yes,Paris,c\n",
+        b"\xEF\xBB\xBFname;\"price; in EUR\"\r\n\"Smith, J.\";\"1,5\"\r\nDoe;2\r\n",
+        b"a\tb\n1\t2\n3\t4\n",
+        b"1,2\n3,4\n\n5,6\n",
+        b"sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n7.0,3.2,versicolor\n6.3,3.3,virginica\n",
+    ];
+    for (i, text) in csvs.iter().enumerate() {
+        write("csv", &format!("seed-{i}.csv"), &[&[0u8][..], text].concat());
+    }
+    println!("{kept} of {} specs written, 5 IDX seeds and {} CSV seeds", SPECS.len(), csvs.len());
 }

@@ -68,3 +68,25 @@ pub fn idx(bytes: &[u8]) {
         }
     }
 }
+
+/// CSV text → a table: the first byte picks the options (delimiter given or detected, header
+/// given or detected); every column's statistics must be consistent with its values.
+pub fn csv(bytes: &[u8]) {
+    use webgrad_data::table::{read_csv, CsvOptions, Values};
+    let Some((&mode, text)) = bytes.split_first() else { return };
+    let delimiter = [None, Some(b','), Some(b';'), Some(b'\t')][(mode & 3) as usize];
+    let header = [None, Some(true), Some(false), None][((mode >> 2) & 3) as usize];
+    let Ok(table) = read_csv(text, &CsvOptions { delimiter, header }) else { return };
+    for c in &table.columns {
+        let len = match &c.values {
+            Values::Numeric(v) => v.len(),
+            Values::Strings(v) => v.len(),
+        };
+        assert_eq!(len, table.num_rows, "column {}", c.name);
+        assert_eq!(c.stats.count + c.stats.missing, table.num_rows, "column {}", c.name);
+        assert!(c.stats.unique <= c.stats.count);
+        if let (Some(lo), Some(hi)) = (c.stats.min, c.stats.max) {
+            assert!(lo <= hi && c.stats.mean.is_some_and(|m| m >= lo - 1e-6 * lo.abs().max(1.0) && m <= hi + 1e-6 * hi.abs().max(1.0)));
+        }
+    }
+}

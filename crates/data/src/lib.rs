@@ -6,6 +6,7 @@
 //! - [`mnist`]: IDX parsing (optionally gzip-compressed) for MNIST-style image sets.
 //! - [`text`]: a character tokenizer and a seeded batcher for char-level language models.
 //! - [`prep`]: seeded train/test splits, row selection and normalisation.
+//! - [`table`]: CSV text → typed columns with statistics (pandas' `read_csv` + `describe`).
 //!
 //! Big assets (MNIST, tiny-shakespeare) are never compiled in by default: every loader takes
 //! `&[u8]` or `&str`, so the web side fetches the file and passes its bytes. Native code and
@@ -14,6 +15,7 @@ pub mod assets;
 pub mod mnist;
 pub mod prep;
 pub mod synthetic;
+pub mod table;
 pub mod text;
 
 use std::fmt;

@@ -1,0 +1,76 @@
+//! CSV → table: detection, kinds, statistics and the messages for bad files.
+use webgrad_data::table::{read_csv, ColumnKind, CsvOptions, Values};
+
+fn read(text: &[u8]) -> webgrad_data::table::Table {
+    read_csv(text, &CsvOptions::default()).unwrap()
+}
+fn error(text: &[u8]) -> String {
+    read_csv(text, &CsvOptions::default()).unwrap_err().to_string()
+}
+
+#[test]
+fn reads_kinds_and_statistics() {
+    let t = read(b"age,income,member,city,note\n30,1200.5,yes,Paris,a\n45,,no,Lyon,b\nNA,800,Yes,Paris,c\n25,950.25,no,Paris,d\n");
+    assert_eq!((t.num_rows, t.delimiter, t.has_header), (4, b',', true));
+    let kinds: Vec<_> = t.columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
+    assert_eq!(kinds, [("age", ColumnKind::Integer), ("income", ColumnKind::Number), ("member", ColumnKind::Boolean), ("city", ColumnKind::Category), ("note", ColumnKind::Text)]);
+    let age = t.column("age").unwrap();
+    assert_eq!(age.values, Values::Numeric(vec![Some(30.), Some(45.), None, Some(25.)]));
+    assert_eq!((age.stats.count, age.stats.missing, age.stats.unique), (3, 1, 3));
+    assert!((age.stats.mean.unwrap() - 100. / 3.).abs() < 1e-12);
+    // Sample standard deviation, as pandas' describe: sqrt(((30-m)² + (45-m)² + (25-m)²) / 2).
+    assert!((age.stats.std.unwrap() - 10.408329997330664).abs() < 1e-12);
+    assert_eq!((age.stats.min, age.stats.max), (Some(25.), Some(45.)));
+    let member = t.column("member").unwrap();
+    assert_eq!(member.values, Values::Numeric(vec![Some(1.), Some(0.), Some(1.), Some(0.)]));
+    let city = t.column("city").unwrap();
+    assert_eq!(city.stats.top, vec![("Paris".to_string(), 3), ("Lyon".to_string(), 1)]);
+    assert_eq!(t.column("income").unwrap().stats.missing, 1);
+}
+
+#[test]
+fn detects_semicolons_tabs_quotes_bom_crlf_and_missing_headers() {
+    let t = read(b"\xEF\xBB\xBFname;\"price; in EUR\"\r\n\"Smith, J.\";\"1,5\"\r\nDoe;2\r\n");
+    assert_eq!(t.delimiter, b';');
+    assert_eq!(t.columns[0].name, "name");
+    assert_eq!(t.columns[1].name, "price; in EUR");
+    assert_eq!(t.columns[0].values, Values::Strings(vec![Some("Smith, J.".into()), Some("Doe".into())]));
+    // A quote inside an unquoted field is text (5'11" tall).
+    assert_eq!(read(b"h,n\n5'11\",1\n6',2\n").columns[0].values, Values::Strings(vec![Some("5'11\"".into()), Some("6'".into())]));
+    let t = read(b"a\tb\n1\t2\n3\t4\n");
+    assert_eq!((t.delimiter, t.num_rows), (b'\t', 2));
+    // A first row of numbers is data: the columns get names.
+    let t = read(b"1,2\n3,4\n\n5,6\n");
+    assert!(!t.has_header);
+    assert_eq!(t.num_rows, 3);
+    assert_eq!(t.columns[1].name, "column_2");
+    // Given options win over detection.
+    let t = read_csv(b"1,2\n3,4\n", &CsvOptions { header: Some(true), ..Default::default() }).unwrap();
+    assert_eq!((t.columns[0].name.as_str(), t.num_rows), ("1", 1));
+}
+
+#[test]
+fn a_mostly_numeric_column_names_the_cells_that_are_not() {
+    let mut csv = String::from("x,y\n");
+    for i in 0..30 {
+        csv += &format!("{i},{}\n", if i == 7 { "abc".to_string() } else { (i * 2).to_string() });
+    }
+    let t = read(csv.as_bytes());
+    let y = t.column("y").unwrap();
+    assert_eq!(y.kind, ColumnKind::Text);
+    assert_eq!(y.problems, vec!["line 9: \"abc\" is not a number"]);
+    assert!(t.column("x").unwrap().problems.is_empty());
+}
+
+#[test]
+fn bad_files_name_the_line_and_column() {
+    assert_eq!(error(b""), "data: CSV: the file is empty");
+    assert_eq!(error(b" \n\r\n"), "data: CSV: the file is empty");
+    assert_eq!(error(b"a,b,c\n"), "data: CSV: the file has a header (3 columns) but no rows of data");
+    assert!(error(b"a,b\n1,2\n3\n").contains("line 3 has 1 fields, the first line has 2"), "{}", error(b"a,b\n1,2\n3\n"));
+    assert_eq!(error(b"a,b\n1,\"2\n3,4\n"), "data: CSV: a quote opened in the record on line 2 is never closed");
+    assert_eq!(error(b"a,b\n1,\xff\xfe\n"), "data: CSV: line 2, column 2: not UTF-8 text (byte 1 of the field); save the file as UTF-8");
+    assert_eq!(error(b"a,b,a\n1,2,3\n"), "data: CSV: columns 1 and 3 are both named \"a\"; rename one");
+    let big = vec![b'1'; webgrad_data::table::MAX_CSV_BYTES + 1];
+    assert!(error(&big).contains("the most that can be read is 256 MiB"));
+}
