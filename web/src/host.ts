@@ -364,7 +364,7 @@ export function hostHandlers(): Record<string, Handler> {
               run.skipEpoch(); // stopped before the epoch's first batch: no logs, the run is done
               break;
             }
-            const train = await take(run.trainSums());
+            const train = await take(run.trainSums(e.model));
             const valSums = run.valSums(e.model);
             const val = valSums ? await take(valSums) : undefined;
             const logs = run.endEpoch(e.model, train, val) as Logs;

@@ -310,8 +310,20 @@ impl Model {
     }
 
     /// Replace every parameter and buffer from `(name, tensor)` pairs; names and shapes must
-    /// match the model exactly (missing, unexpected and mis-shaped entries are all reported).
+    /// match the model exactly (missing, unexpected and mis-shaped entries are all reported), and
+    /// values must be finite (checked where they are CPU-resident).
     pub fn load_parameters(&self, tensors: Vec<(String, Tensor)>) -> Result<()> {
+        self.load_parameters_checked(tensors, true)
+    }
+
+    /// `load_parameters` without the finiteness check: for values the engine made itself (a copy
+    /// of a model read back from the GPU to be saved), which must go through whatever they hold —
+    /// a model that diverged can still be saved and looked at.
+    pub fn copy_parameters(&self, tensors: Vec<(String, Tensor)>) -> Result<()> {
+        self.load_parameters_checked(tensors, false)
+    }
+
+    fn load_parameters_checked(&self, tensors: Vec<(String, Tensor)>, check_finite: bool) -> Result<()> {
         let params = self.named_parameters();
         let mut by_name: std::collections::BTreeMap<String, Tensor> = tensors.into_iter().collect();
         let mut problems = Vec::new();
@@ -321,7 +333,7 @@ impl Model {
                 None => problems.push(format!("missing {name} {:?}", p.shape())),
                 Some(t) if t.shape() != p.shape().as_slice() => problems.push(format!("{name} has shape {:?}, the model needs {:?}", t.shape(), p.shape())),
                 Some(t) if t.dtype() != DType::F32 => problems.push(format!("{name} is {}, the model needs f32", t.dtype().name())),
-                Some(t) => match non_finite(name, &t)? {
+                Some(t) => match if check_finite { non_finite(name, &t)? } else { None } {
                     Some(problem) => problems.push(problem),
                     None => updates.push((p.clone(), t)),
                 },

@@ -368,7 +368,7 @@ impl Model {
                 run.skip_epoch();
                 break;
             }
-            let train = run.train_sums()?.to_vec()?;
+            let train = run.train_sums(self)?.to_vec()?;
             let val = match run.val_sums(self)? {
                 Some(t) => Some(t.to_vec()?),
                 None => None,
@@ -564,11 +564,25 @@ impl FitRun {
         self.stopped = self.stopped.take().or(self.stopping.take()).or(Some(StopReason::Callback));
     }
 
-    /// This epoch's training sums as one 1-D tensor, to read back and give to `end_epoch`.
-    pub fn train_sums(&mut self) -> Result<Tensor> {
+    /// This epoch's training sums as one 1-D tensor, to read back and give to `end_epoch`. Its
+    /// last value is the weights check: Σ p·0 over every parameter, 0 when all are finite and
+    /// NaN otherwise (one tiny reduction per parameter, read back with the sums).
+    pub fn train_sums(&mut self, model: &Model) -> Result<Tensor> {
         let (t, tally) = self.sums.take()?;
         self.train_tally = Some(tally);
-        Ok(t)
+        let mut check: Option<Tensor> = None;
+        for (_, p) in model.named_parameters() {
+            let zero = p.get().mul_scalar(0.0)?.sum_all()?;
+            check = Some(match check {
+                Some(c) => c.add(&zero)?,
+                None => zero,
+            });
+        }
+        let check = match check {
+            Some(c) => c.reshape(&[1])?,
+            None => Tensor::zeros(&[1], model.device())?,
+        };
+        Tensor::concat(&[t, check], 0)
     }
 
     /// Evaluate on the validation data (if any) and return its sums, to read back.
@@ -583,6 +597,7 @@ impl FitRun {
     /// built-in callbacks (which may stop the run or lower the learning rate).
     pub fn end_epoch(&mut self, model: &mut Model, train: &[f32], val: Option<&[f32]>) -> Result<Logs> {
         let Some(tally) = self.train_tally.take() else { bail!("fit", "end_epoch needs train_sums first") };
+        let Some((&weights_check, train)) = train.split_last() else { bail!("fit", "end_epoch: no training sums") };
         let mut logs = tally.logs(train, "")?;
         match (val, self.val_tally.take()) {
             (Some(v), Some(t)) => logs.extend(t.logs(v, "val_")?),
@@ -591,7 +606,9 @@ impl FitRun {
         }
         logs.insert("lr".into(), model.optimizer().lr());
         let epoch = self.epoch;
-        if let Some((key, value)) = ["loss", "val_loss"].iter().find_map(|k| logs.get(*k).filter(|v| !v.is_finite()).map(|v| (*k, *v))) {
+        let bad_loss = ["loss", "val_loss"].iter().find_map(|k| logs.get(*k).filter(|v| !v.is_finite()).map(|v| format!("{k} became {v}")));
+        let bad_weight = (!weights_check.is_finite()).then(|| "a weight became NaN or infinite".to_string());
+        if let Some(what) = bad_loss.or(bad_weight) {
             match self.non_finite {
                 NonFinite::Stop => {
                     for (p, t) in self.finite.take().unwrap_or_default() {
@@ -600,9 +617,9 @@ impl FitRun {
                     self.in_epoch = false;
                     self.stopped = Some(StopReason::NonFinite { epoch: epoch - self.first_epoch });
                     model.set_training(false);
-                    bail!("fit", "{} became {} in epoch {} (non-finite values in the data, or a learning rate too high?); the weights from before that epoch are back. on_non_finite: 'warn' or 'ignore' trains on regardless", key, value, epoch);
+                    bail!("fit", "{} in epoch {} (non-finite values in the data, or a learning rate too high?); the weights from before that epoch are back. on_non_finite: 'warn' or 'ignore' trains on regardless", what, epoch);
                 }
-                NonFinite::Warn => self.warnings.push(format!("{key} became {value} in epoch {epoch}")),
+                NonFinite::Warn => self.warnings.push(format!("{what} in epoch {epoch}")),
                 NonFinite::Ignore => {}
             }
         }

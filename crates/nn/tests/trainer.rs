@@ -243,7 +243,7 @@ fn reduce_lr_on_plateau_lowers_the_rate_and_fit_runs_the_same_as_stepping_by_han
     while !run.done() {
         run.begin_epoch(&mut b).unwrap();
         while run.step(&mut b).unwrap().is_some() {}
-        let t = run.train_sums().unwrap().to_vec().unwrap();
+        let t = run.train_sums(&b).unwrap().to_vec().unwrap();
         let v = run.val_sums(&b).unwrap().unwrap().to_vec().unwrap();
         got.epochs.push(run.end_epoch(&mut b, &t, Some(&v)).unwrap());
     }
@@ -277,4 +277,22 @@ fn a_non_finite_loss_stops_fit_with_the_last_finite_weights_back() {
     assert_eq!(h.warnings, ["loss became NaN in epoch 0", "loss became NaN in epoch 1"]);
     let ignore = FitOptions { on_non_finite: NonFinite::Ignore, ..FitOptions::new(1, 16) };
     assert!(m.fit(&bad, &y, &ignore, None, &mut Callbacks::none()).unwrap().warnings.is_empty());
+}
+
+#[test]
+fn weights_that_overflow_in_an_epochs_last_step_stop_fit_too() {
+    // One batch an epoch: its loss is computed before the step, so it is finite, but the step
+    // sends the weight to infinity. Only the weights check sees it.
+    let dev = cpu();
+    let spec = ModelSpec::from_json(r#"{"input_shape": [1], "layers": [{"type": "dense", "units": 1}], "loss": {"type": "mse"}, "optimizer": {"type": "sgd", "lr": 10}, "seed": 1}"#).unwrap();
+    let mut m = build(&spec, &dev).unwrap();
+    m.set_param("0.weight", &Tensor::from_vec(vec![1.0], &[1, 1], &dev).unwrap()).unwrap();
+    m.set_param("0.bias", &Tensor::from_vec(vec![0.0], &[1], &dev).unwrap()).unwrap();
+    // loss (1e19 - 1)² = 1e38; the weight's gradient 2e38, times 10: infinity.
+    let x = Tensor::from_vec(vec![1e19], &[1, 1], &dev).unwrap();
+    let y = Tensor::from_vec(vec![1.0], &[1, 1], &dev).unwrap();
+    let before = m.predict(&x).unwrap().to_vec().unwrap();
+    let e = m.fit(&x, &y, &FitOptions::new(1, 1), None, &mut Callbacks::none()).unwrap_err().to_string();
+    assert!(e.contains("a weight became NaN or infinite in epoch 0"), "{e}");
+    assert_eq!(m.predict(&x).unwrap().to_vec().unwrap(), before);
 }

@@ -85,10 +85,10 @@ impl WasmFitRun {
     pub fn skip_epoch(&mut self) {
         self.inner.skip_epoch();
     }
-    /// The epoch's training sums (1-D), to read back.
+    /// The epoch's training sums (1-D) and the weights check, to read back.
     #[wasm_bindgen(js_name = trainSums)]
-    pub fn train_sums(&mut self) -> JsResult<WasmTensor> {
-        self.inner.train_sums().map(WasmTensor::from).map_err(js_err)
+    pub fn train_sums(&mut self, model: &WasmModel) -> JsResult<WasmTensor> {
+        self.inner.train_sums(model.inner()).map(WasmTensor::from).map_err(js_err)
     }
     /// Evaluate on the validation data; its sums (1-D) to read back, or `undefined`.
     #[wasm_bindgen(js_name = valSums)]

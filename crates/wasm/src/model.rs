@@ -205,7 +205,7 @@ impl WasmModel {
                 webgrad_core::Result::Ok(out)
             };
             let mut twin = build(&spec, &cpu).map_err(err)?;
-            twin.load_parameters(to_cpu(params).await.map_err(err)?)
+            twin.copy_parameters(to_cpu(params).await.map_err(err)?)
                 .map_err(err)?;
             if with_optimizer {
                 twin.optimizer_mut()

@@ -112,6 +112,13 @@ export const CASES = [
     await throws(() => m.fit(x, wg.zeros([2, 2]), { epochs: 2, onNonFinite: 'warn', onWarning: () => { throw new Error('my warning handler broke'); } }), /my warning handler broke/);
     m.dispose();
   }],
+  ['a model that diverged under onNonFinite "warn" can still be saved, and its file is refused on load', async (wg) => {
+    const m = small(wg);
+    await m.fit(wg.tensor([[NaN, 1], [0, 1]]), wg.zeros([2, 2]), { epochs: 1, onNonFinite: 'warn', onWarning: () => {} });
+    const bytes = await m.save();
+    m.dispose();
+    await throws(() => wg.loadModel(bytes), /0\.(weight|bias) holds NaN/);
+  }],
   ['a second fit on a training model is refused', async (wg) => {
     const m = small(wg);
     const first = m.fit(wg.zeros([64, 2]), wg.zeros([64, 2]), { epochs: 3, batchSize: 4 });
