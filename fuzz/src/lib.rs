@@ -89,4 +89,13 @@ pub fn csv(bytes: &[u8]) {
             assert!(lo <= hi && c.stats.mean.is_some_and(|m| m >= lo - 1e-6 * lo.abs().max(1.0) && m <= hi + 1e-6 * hi.abs().max(1.0)));
         }
     }
+    // The last column as the target, every imputation: a data set whose sizes agree, or an error.
+    use webgrad_data::encode::{encode, EncodeOptions, Impute};
+    let Some(target) = table.columns.last() else { return };
+    let impute = [Impute::Mean, Impute::Median, Impute::MostFrequent, Impute::Drop, Impute::Constant(-1.0)][(mode >> 4) as usize % 5];
+    if let Ok(e) = encode(&table, &EncodeOptions { impute, ..EncodeOptions::new(&target.name) }) {
+        let d = &e.dataset;
+        assert_eq!(d.features.len(), d.len() * e.feature_names.len());
+        assert!(d.features.iter().all(|x| x.is_finite()));
+    }
 }

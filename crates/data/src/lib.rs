@@ -7,11 +7,14 @@
 //! - [`text`]: a character tokenizer and a seeded batcher for char-level language models.
 //! - [`prep`]: seeded train/test splits, row selection and normalisation.
 //! - [`table`]: CSV text → typed columns with statistics (pandas' `read_csv` + `describe`).
+//! - [`encode`]: a table → a data set (target → labels; numbers, booleans, one-hot categories;
+//!   missing cells dropped or imputed).
 //!
 //! Big assets (MNIST, tiny-shakespeare) are never compiled in by default: every loader takes
 //! `&[u8]` or `&str`, so the web side fetches the file and passes its bytes. Native code and
 //! tests can use [`assets`], which reads them from `crates/data/assets/`.
 pub mod assets;
+pub mod encode;
 pub mod mnist;
 pub mod prep;
 pub mod synthetic;

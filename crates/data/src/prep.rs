@@ -23,6 +23,32 @@ pub fn split_indices(n: usize, test_fraction: f32, seed: u64) -> Result<(Vec<usi
     Ok((train.to_vec(), test.to_vec()))
 }
 
+/// `split_indices` keeping each class's share in both parts (scikit-learn's `stratify=y`):
+/// each class is shuffled on its own and `test_fraction` of it (rounded) held out; both lists
+/// come back in shuffled order.
+pub fn stratified_split_indices(labels: &[i32], test_fraction: f32, seed: u64) -> Result<(Vec<usize>, Vec<usize>)> {
+    if !(0.0..1.0).contains(&test_fraction) {
+        data_bail!("test fraction {} must be in [0, 1)", test_fraction);
+    }
+    let mut by_class: std::collections::BTreeMap<i32, Vec<usize>> = Default::default();
+    for (i, &c) in labels.iter().enumerate() {
+        by_class.entry(c).or_default().push(i);
+    }
+    let mut rng = Rng::new(seed);
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for members in by_class.values() {
+        let perm = rng.permutation(members.len());
+        let n_test = (members.len() as f64 * test_fraction as f64).round() as usize;
+        test.extend(perm[..n_test].iter().map(|&k| members[k]));
+        train.extend(perm[n_test..].iter().map(|&k| members[k]));
+    }
+    // Classes interleaved, so a batch of the first rows is not all one class.
+    let shuffle = |v: Vec<usize>, rng: &mut Rng| rng.permutation(v.len()).into_iter().map(|k| v[k]).collect::<Vec<_>>();
+    let train = shuffle(train, &mut rng);
+    let test = shuffle(test, &mut rng);
+    Ok((train, test))
+}
+
 /// Per-column statistics for standardising a row-major `[n, width]` array: (x − mean) / std.
 /// Fit on the training rows, then apply the same transform to every split.
 #[derive(Debug, Clone, PartialEq)]

@@ -74,3 +74,89 @@ fn bad_files_name_the_line_and_column() {
     let big = vec![b'1'; webgrad_data::table::MAX_CSV_BYTES + 1];
     assert!(error(&big).contains("the most that can be read is 256 MiB"));
 }
+
+mod encoding {
+    use webgrad_data::encode::{encode, EncodeOptions, Impute, Task};
+    use webgrad_data::prep::stratified_split_indices;
+    use webgrad_data::table::{read_csv, CsvOptions};
+    use webgrad_data::Labels;
+
+    const CSV: &[u8] = b"age,city,member,note,label\n30,Paris,yes,a,good\n,Lyon,no,b,bad\n50,Paris,,c,good\n40,,no,d,bad\n20,Lyon,yes,e,\n";
+
+    #[test]
+    fn target_features_impute_and_one_hot() {
+        let t = read_csv(CSV, &CsvOptions::default()).unwrap();
+        let e = encode(&t, &EncodeOptions::new("label")).unwrap();
+        assert_eq!(e.task, Task::Classification);
+        assert_eq!(e.classes, ["bad", "good"]);
+        assert_eq!(e.feature_names, ["age", "city=Lyon", "city=Paris", "member"]);
+        assert_eq!(e.dataset.labels, Labels::Classes { labels: vec![1, 0, 1, 0], num_classes: 2 });
+        // Row 2's age is the mean of 30, 50, 40 over the rows with a target; row 4's city the
+        // most frequent there (Paris); row 3's member the mean of yes, no, no (1/3).
+        let x = &e.dataset.features;
+        assert_eq!(x.len(), 4 * 4);
+        assert_eq!(&x[0..4], &[30., 0., 1., 1.]);
+        assert_eq!(&x[4..8], &[40., 1., 0., 0.]);
+        assert_eq!(&x[8..11], &[50., 0., 1.]);
+        assert!((x[11] - 1. / 3.).abs() < 1e-6);
+        assert_eq!(&x[12..15], &[40., 0., 1.]);
+        assert!(e.notes.iter().any(|n| n.contains("\"note\" left out: free text")), "{:?}", e.notes);
+        assert!(e.notes.iter().any(|n| n.contains("1 rows without a target")), "{:?}", e.notes);
+        // Dropping rows instead, and the median.
+        let d = encode(&t, &EncodeOptions { impute: Impute::Drop, features: Some(vec!["city".into()]), ..EncodeOptions::new("label") }).unwrap();
+        assert_eq!(d.dataset.labels, Labels::Classes { labels: vec![1, 0, 1], num_classes: 2 });
+        assert!(d.notes.iter().any(|n| n.contains("1 rows with a missing feature dropped")), "{:?}", d.notes);
+        let m = encode(&t, &EncodeOptions { impute: Impute::Median, features: Some(vec!["age".into()]), ..EncodeOptions::new("label") }).unwrap();
+        assert_eq!(m.dataset.features, [30., 40., 50., 40.]);
+        // A few distinct integers are taken for classes (as scikit-learn's type_of_target does);
+        // regression when asked for.
+        assert_eq!(encode(&t, &EncodeOptions::new("age")).unwrap().task, Task::Classification);
+        let r = encode(&t, &EncodeOptions { impute: Impute::Constant(0.), task: Some(Task::Regression), ..EncodeOptions::new("age") }).unwrap();
+        assert_eq!(r.task, Task::Regression);
+        assert_eq!(r.dataset.labels, Labels::Values { values: vec![30., 50., 40., 20.], width: 1 });
+        assert!(r.feature_names.contains(&"city=missing".to_string()), "{:?}", r.feature_names);
+    }
+
+    #[test]
+    fn bad_choices_say_what_is_wrong() {
+        let t = read_csv(CSV, &CsvOptions::default()).unwrap();
+        let err = |o: EncodeOptions| encode(&t, &o).unwrap_err().to_string();
+        assert_eq!(err(EncodeOptions::new("price")), "data: no column named \"price\" (the columns are age, city, member, note, label)");
+        assert!(err(EncodeOptions { features: Some(vec!["note".into()]), ..EncodeOptions::new("label") }).contains("\"note\" is free text"));
+        assert!(err(EncodeOptions { task: Some(Task::Regression), ..EncodeOptions::new("city") }).contains("not numbers"));
+        let one = read_csv(b"x,y\n1,a\n2,a\n", &CsvOptions::default()).unwrap();
+        assert!(encode(&one, &EncodeOptions::new("y")).unwrap_err().to_string().contains("one class only (\"a\")"));
+        let mut typo = String::from("x,y\n");
+        for i in 0..20 {
+            typo += &format!("{},{i}\n", if i == 3 { "1,5".replace(',', ".") + "x" } else { i.to_string() });
+        }
+        let typo = read_csv(typo.as_bytes(), &CsvOptions::default()).unwrap();
+        assert!(encode(&typo, &EncodeOptions::new("y")).unwrap_err().to_string().contains("line 5: \"1.5x\" is not a number"));
+    }
+
+    #[test]
+    fn stratified_splits_keep_each_class_share() {
+        let labels: Vec<i32> = (0..100).map(|i| if i < 90 { 0 } else { 1 }).collect();
+        let (train, test) = stratified_split_indices(&labels, 0.2, 7).unwrap();
+        assert_eq!((train.len(), test.len()), (80, 20));
+        assert_eq!(test.iter().filter(|&&i| labels[i] == 1).count(), 2);
+        let mut all: Vec<usize> = train.iter().chain(&test).copied().collect();
+        all.sort();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+        assert_eq!(stratified_split_indices(&labels, 0.2, 7).unwrap(), (train, test));
+    }
+}
+
+#[test]
+fn classes_mixing_numbers_and_text_sort_numbers_first() {
+    // Found by the csv fuzz target: a comparison mixing numeric and text order is not total.
+    use webgrad_data::encode::{encode, EncodeOptions};
+    let mut csv = String::from("x,y\n");
+    for (i, y) in ["10", "b", "2", "a", "1e1", "B", "-3", "nan", "10", "2"].iter().enumerate() {
+        csv += &format!("{i},{y}\n");
+    }
+    let t = read_csv(csv.as_bytes(), &CsvOptions::default()).unwrap();
+    let e = encode(&t, &EncodeOptions::new("y")).unwrap();
+    // "nan" is a missing cell (its row is dropped); 10 and 1e1 are equal numbers, kept apart.
+    assert_eq!(e.classes, ["-3", "2", "10", "1e1", "B", "a", "b"]);
+}
