@@ -175,9 +175,27 @@ impl Gpu {
         }
     }
 
-    /// A storage buffer of at least `bytes` bytes, contents undefined.
-    pub fn alloc(&self, bytes: u64) -> wgpu::Buffer {
-        self.pool.borrow_mut().take(&self.device, bytes)
+    /// The largest storage buffer this device binds (WebGPU's maxStorageBufferBindingSize, at
+    /// most maxBufferSize).
+    pub fn max_buffer_bytes(&self) -> u64 {
+        let limits = self.device.limits();
+        limits.max_buffer_size.min(limits.max_storage_buffer_binding_size as u64)
+    }
+
+    /// A storage buffer of at least `bytes` bytes, contents undefined; a size over the device's
+    /// limit is an error now, instead of a validation error that would surface at a later readback.
+    pub fn alloc(&self, op: &str, bytes: u64) -> webgrad_core::Result<wgpu::Buffer> {
+        let limit = self.max_buffer_bytes();
+        if bytes > limit {
+            let mib = |b: u64| b as f64 / 1048576.0;
+            webgrad_core::bail!(
+                op,
+                "out of GPU memory: a buffer of {:.1} MiB is over this device's limit of {:.1} MiB per buffer (maxStorageBufferBindingSize); use smaller tensors, or the CPU",
+                mib(bytes),
+                mib(limit)
+            );
+        }
+        Ok(self.pool.borrow_mut().take(&self.device, bytes, limit))
     }
 
     /// Return a buffer to the pool (called when a tensor's storage is dropped).
@@ -187,14 +205,14 @@ impl Gpu {
     }
 
     /// A buffer holding `bytes` (length a multiple of 4).
-    pub fn upload(&self, bytes: &[u8]) -> wgpu::Buffer {
-        let buffer = self.alloc(bytes.len() as u64);
+    pub fn upload(&self, bytes: &[u8]) -> webgrad_core::Result<wgpu::Buffer> {
+        let buffer = self.alloc("upload", bytes.len() as u64)?;
         // Safe to write now: pooled buffers are never referenced by the unsubmitted encoder
         // (see pool.rs), and the write is queued after all earlier submissions.
         if !bytes.is_empty() {
             self.queue.write_buffer(&buffer, 0, bytes);
         }
-        buffer
+        Ok(buffer)
     }
 
     /// Record one kernel launch. `params` go to binding 0, `inputs` to 1..=n, `output` last.
@@ -204,7 +222,7 @@ impl Gpu {
             let mut cache = self.pipelines.borrow_mut();
             (cache.get(&self.device, kernel, spec), cache.bind_layout(&self.device, kernel.inputs))
         };
-        let params_buffer = self.upload(bytemuck::cast_slice(params));
+        let params_buffer = self.upload(bytemuck::cast_slice(params)).expect("kernel parameters are a few bytes, far below any buffer limit");
         let entries: Vec<wgpu::BindGroupEntry> = std::iter::once(&params_buffer)
             .chain(inputs.iter().copied())
             .chain(std::iter::once(output))

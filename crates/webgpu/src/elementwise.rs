@@ -81,7 +81,7 @@ fn expect_f32(op: &str, v: &View) -> Result<()> {
 fn launch(gpu: &Rc<Gpu>, op: &str, kernel: Kernel, spec: &Spec, inputs: &[&View], dtype: DType) -> Result<Storage> {
     let shape = &inputs[0].layout.shape;
     let n = numel(shape);
-    let out = GpuStorage::new(gpu, n, dtype);
+    let out = GpuStorage::new(gpu, n, dtype)?;
     if n > 0 {
         let out_layout = Layout::contiguous(shape);
         let layouts: Vec<&Layout> = inputs.iter().map(|v| v.layout).chain([&out_layout]).collect();
@@ -144,7 +144,7 @@ pub(crate) fn concat(gpu: &Rc<Gpu>, parts: &[View], axis: usize) -> Result<Stora
     let dtype = parts[0].storage.dtype();
     let mut shape = parts[0].layout.shape.clone();
     shape[axis] = parts.iter().map(|p| p.layout.shape[axis]).sum();
-    let out = GpuStorage::new(gpu, numel(&shape), dtype);
+    let out = GpuStorage::new(gpu, numel(&shape), dtype)?;
     let strides = contiguous_strides(&shape);
     let mut start = 0;
     for part in parts {

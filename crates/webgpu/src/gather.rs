@@ -30,7 +30,7 @@ fn split(shape: &[usize], axis: usize) -> (usize, usize, usize) {
 fn launch_index(gpu: &Rc<Gpu>, op: &str, src: &View, idx: &View, n_out: usize, outer: usize, dim: usize, inner: usize, dtype: DType) -> Result<Storage> {
     let kernel = if op == "index_select" { INDEX_SELECT } else { INDEX_ADD };
     check_index(op, idx)?;
-    let out = GpuStorage::new(gpu, n_out, dtype);
+    let out = GpuStorage::new(gpu, n_out, dtype)?;
     if n_out == 0 {
         return Ok(Rc::new(out));
     }
@@ -74,7 +74,7 @@ pub(crate) fn unfold2d(gpu: &Rc<Gpu>, x: &View, win: &Window2d) -> Result<Storag
         bail!("unfold2d", "input {:?} ({}) does not match window {:?}", x.layout.shape, x.storage.dtype().name(), win);
     }
     let n_out = numel(&win.cols_shape());
-    let out = GpuStorage::new(gpu, n_out, DType::F32);
+    let out = GpuStorage::new(gpu, n_out, DType::F32)?;
     if n_out > 0 {
         let p = window_params("unfold2d", n_out, win, x)?;
         gpu.dispatch(UNFOLD2D, &Spec::default(), &p, &[storage_of("unfold2d", x)?.buffer()], out.buffer(), grid_1d(n_out as u32));
@@ -87,7 +87,7 @@ pub(crate) fn fold2d(gpu: &Rc<Gpu>, cols: &View, win: &Window2d) -> Result<Stora
         bail!("fold2d", "columns {:?} ({}) do not match window {:?}", cols.layout.shape, cols.storage.dtype().name(), win.cols_shape());
     }
     let n_out = win.n * win.c * win.h * win.w;
-    let out = GpuStorage::new(gpu, n_out, DType::F32);
+    let out = GpuStorage::new(gpu, n_out, DType::F32)?;
     if n_out > 0 {
         let p = window_params("fold2d", n_out, win, cols)?;
         gpu.dispatch(FOLD2D, &Spec::default(), &p, &[storage_of("fold2d", cols)?.buffer()], out.buffer(), grid_1d(n_out as u32));

@@ -46,8 +46,8 @@ pub struct GpuStorage {
 }
 
 impl GpuStorage {
-    pub(crate) fn new(gpu: &Rc<Gpu>, len: usize, dtype: DType) -> GpuStorage {
-        GpuStorage { buffer: Some(gpu.alloc(len as u64 * 4)), len, dtype, gpu: gpu.clone() }
+    pub(crate) fn new(gpu: &Rc<Gpu>, len: usize, dtype: DType) -> Result<GpuStorage> {
+        Ok(GpuStorage { buffer: Some(gpu.alloc("webgpu", len as u64 * 4)?), len, dtype, gpu: gpu.clone() })
     }
 
     pub(crate) fn buffer(&self) -> &wgpu::Buffer {
@@ -124,6 +124,10 @@ impl GpuBackend {
     /// True once the device is lost (driver reset, GPU process crash, [`Self::destroy_for_test`]).
     /// From then on every op and readback on its tensors returns an `Err` saying so; the tensors'
     /// values are gone, so training continues elsewhere from weights saved earlier.
+    /// The largest tensor buffer this device takes, in bytes (bigger ones are errors).
+    pub fn max_buffer_bytes(&self) -> u64 {
+        self.gpu.max_buffer_bytes()
+    }
     pub fn is_lost(&self) -> bool {
         self.gpu.lost_reason().is_some()
     }
@@ -241,11 +245,11 @@ impl Backend for GpuBackend {
     }
 
     fn from_f32(&self, data: &[f32]) -> Result<Storage> {
-        let buffer = self.live("upload")?.upload(bytemuck::cast_slice(data));
+        let buffer = self.live("upload")?.upload(bytemuck::cast_slice(data))?;
         Ok(Rc::new(GpuStorage { buffer: Some(buffer), len: data.len(), dtype: DType::F32, gpu: self.gpu.clone() }))
     }
     fn from_i32(&self, data: &[i32]) -> Result<Storage> {
-        let buffer = self.live("upload")?.upload(bytemuck::cast_slice(data));
+        let buffer = self.live("upload")?.upload(bytemuck::cast_slice(data))?;
         Ok(Rc::new(GpuStorage { buffer: Some(buffer), len: data.len(), dtype: DType::I32, gpu: self.gpu.clone() }))
     }
     fn read_f32(&self, x: View) -> Result<Vec<f32>> {

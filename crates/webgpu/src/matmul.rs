@@ -55,7 +55,7 @@ pub(crate) fn matmul(gpu: &Rc<Gpu>, a: &View, b: &View) -> Result<Storage> {
         }
     }
     let (batch, m, k, n) = (sa[0], sa[1], sa[2], sb[2]);
-    let out = GpuStorage::new(gpu, batch * m * n, DType::F32);
+    let out = GpuStorage::new(gpu, batch * m * n, DType::F32)?;
     if batch * m * n == 0 {
         return Ok(Rc::new(out));
     }

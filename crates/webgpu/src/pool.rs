@@ -40,8 +40,13 @@ pub(crate) struct BufferPool {
 }
 
 impl BufferPool {
-    pub fn take(&mut self, device: &wgpu::Device, bytes: u64) -> wgpu::Buffer {
-        let class = size_class(bytes);
+    /// A buffer of at least `bytes`; `limit` is the device's largest (a size class above it
+    /// would fail for a request below it, so such a request gets its exact size).
+    pub fn take(&mut self, device: &wgpu::Device, bytes: u64, limit: u64) -> wgpu::Buffer {
+        let class = match size_class(bytes) {
+            c if c > limit => bytes.max(4).next_multiple_of(4),
+            c => c,
+        };
         if let Some(buf) = self.idle.get_mut(&class).and_then(Vec::pop) {
             self.idle_bytes -= class;
             self.reused += 1;

@@ -65,11 +65,11 @@ pub(crate) fn reduce(gpu: &Rc<Gpu>, op: ReduceOp, x: &View, axes: &[usize]) -> R
     let moved = axes_last(x.layout, axes);
     let (mut p, rows, len) = row_params(&name, &moved, axes.len())?;
     if rows == 0 {
-        return Ok(Rc::new(GpuStorage::new(gpu, 0, DType::F32)));
+        return Ok(Rc::new(GpuStorage::new(gpu, 0, DType::F32)?));
     }
     let spec = Spec::op(op.code());
     if len < WORKGROUP_ROW_LEN || rows >= THREAD_ROWS_ENOUGH {
-        let out = GpuStorage::new(gpu, rows, DType::F32);
+        let out = GpuStorage::new(gpu, rows, DType::F32)?;
         gpu.dispatch(REDUCE_THREAD_PER_ROW, &spec, &p, &[src.buffer()], out.buffer(), grid_1d(rows as u32));
         return Ok(Rc::new(out));
     }
@@ -77,7 +77,7 @@ pub(crate) fn reduce(gpu: &Rc<Gpu>, op: ReduceOp, x: &View, axes: &[usize]) -> R
     let chunk_len = len.div_ceil(chunks);
     p[5 + 4 * MAX_RANK] = chunks as u32;
     p[6 + 4 * MAX_RANK] = u32_of(&name, "chunk", chunk_len)?;
-    let out = GpuStorage::new(gpu, rows * chunks, DType::F32);
+    let out = GpuStorage::new(gpu, rows * chunks, DType::F32)?;
     gpu.dispatch(REDUCE_WORKGROUP_PER_ROW, &spec, &p, &[src.buffer()], out.buffer(), grid_rows(u32_of(&name, "workgroups", rows * chunks)?));
     if chunks == 1 {
         return Ok(Rc::new(out));
@@ -98,7 +98,7 @@ pub(crate) fn arg_reduce(gpu: &Rc<Gpu>, op: ArgReduceOp, x: &View, axis: usize) 
     }
     let moved = axes_last(x.layout, &[axis]);
     let (p, rows, _) = row_params(&name, &moved, 1)?;
-    let out = GpuStorage::new(gpu, rows, DType::I32);
+    let out = GpuStorage::new(gpu, rows, DType::I32)?;
     if rows > 0 {
         gpu.dispatch(ARG_REDUCE, &Spec::op(op.code()), &p, &[src.buffer()], out.buffer(), grid_1d(rows as u32));
     }
