@@ -211,8 +211,17 @@ fn is_na(s: &str) -> bool {
 
 fn parse_number(s: &str) -> Option<f64> {
     let v: f64 = s.parse().ok()?;
-    // "inf" and "nan" parse in Rust but are not numbers a spreadsheet writes.
-    v.is_finite().then_some(v)
+    // "inf" and "nan" parse in Rust but are not numbers a spreadsheet writes; a value beyond
+    // float32's range would become infinity in a tensor (the fuzzer found one).
+    (v.abs() <= f32::MAX as f64).then_some(v)
+}
+
+/// Why a cell of a mostly numeric column is not a number.
+fn not_a_number(cell: &str) -> &'static str {
+    match cell.parse::<f64>() {
+        Ok(v) if v.is_finite() => "is beyond the float32 range (±3.4e38)",
+        _ => "is not a number",
+    }
 }
 
 fn parse_bool(s: &str) -> Option<bool> {
@@ -270,7 +279,7 @@ fn make_column(name: String, cells: &[&str], lines: &[u64]) -> Column {
     // Nine in ten cells numbers, the rest not: most likely typos or placeholders to fix.
     let numbers = present.iter().filter(|c| parse_number(c).is_some()).count();
     let problems = if !kind.is_numeric() && numbers * 10 >= present.len() * 9 && numbers > 0 {
-        cells.iter().zip(lines).filter(|(c, _)| !is_na(c) && parse_number(c).is_none()).take(5).map(|(c, l)| format!("line {l}: {c:?} is not a number")).collect()
+        cells.iter().zip(lines).filter(|(c, _)| !is_na(c) && parse_number(c).is_none()).take(5).map(|(c, l)| format!("line {l}: {c:?} {}", not_a_number(c))).collect()
     } else {
         Vec::new()
     };

@@ -60,6 +60,13 @@ fn a_mostly_numeric_column_names_the_cells_that_are_not() {
     assert_eq!(y.kind, ColumnKind::Text);
     assert_eq!(y.problems, vec!["line 9: \"abc\" is not a number"]);
     assert!(t.column("x").unwrap().problems.is_empty());
+    // Found by the fuzzer: a number beyond float32 would become infinity in a tensor.
+    let mut csv = String::from("x\n");
+    for i in 0..20 {
+        csv += &format!("{}\n", if i == 4 { "1e39".to_string() } else { i.to_string() });
+    }
+    let x = read(csv.as_bytes());
+    assert_eq!(x.columns[0].problems, vec!["line 6: \"1e39\" is beyond the float32 range (±3.4e38)"]);
 }
 
 #[test]
