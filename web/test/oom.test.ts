@@ -5,6 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { initInline } from './helpers.js';
+import { healthy as matrixHealthy } from './matrix/bad-input.mjs';
 
 const GIB = 1 << 28; // f32 values in 1 GiB
 
@@ -32,13 +33,7 @@ afterEach(() => {
   held = [];
 });
 
-async function healthy() {
-  expect(Array.from(wg.tensor([[1, 2], [3, 4]]).matmul(wg.tensor([[1], [1]])).dataSync())).toEqual([3, 7]);
-  const m = wg.sequential([wg.dense({ units: 2, inputShape: [2] })], { seed: 1 });
-  m.compile({ optimizer: wg.sgd(0.1), loss: 'mse' });
-  expect(Number.isFinite(await m.trainOnBatch([[1, 2]], [[0, 1]]))).toBe(true);
-  m.dispose();
-}
+const healthy = () => matrixHealthy(wg);
 
 describe('out of memory', () => {
   it('making a tensor when memory is full is an error, and freeing makes room again', async () => {

@@ -259,6 +259,7 @@ fn header_names(row: &[String]) -> Result<Vec<String>> {
 /// the file line of `cells[i]`.
 fn make_column(name: String, cells: &[&str], lines: &[u64]) -> Column {
     let present: Vec<&str> = cells.iter().copied().filter(|c| !is_na(c)).collect();
+    let counts = distinct(&present);
     let all = |f: &dyn Fn(&str) -> bool| !present.is_empty() && present.iter().all(|c| f(c));
     let kind = if all(&|c| c.parse::<i64>().is_ok()) {
         ColumnKind::Integer
@@ -267,15 +268,15 @@ fn make_column(name: String, cells: &[&str], lines: &[u64]) -> Column {
     } else if all(&|c| parse_bool(c).is_some()) {
         ColumnKind::Boolean
     } else {
-        let unique = distinct(&present).len();
+        let unique = counts.len();
         if unique <= MAX_CATEGORIES && unique * 2 <= present.len().max(2) { ColumnKind::Category } else { ColumnKind::Text }
     };
     let values = match kind {
-        ColumnKind::Integer | ColumnKind::Number => Values::Numeric(cells.iter().map(|c| if is_na(c) { None } else { parse_number(c).or_else(|| c.parse::<i64>().ok().map(|v| v as f64)) }).collect()),
+        ColumnKind::Integer | ColumnKind::Number => Values::Numeric(cells.iter().map(|c| if is_na(c) { None } else { parse_number(c) }).collect()),
         ColumnKind::Boolean => Values::Numeric(cells.iter().map(|c| parse_bool(c).map(|b| b as u8 as f64)).collect()),
         _ => Values::Strings(cells.iter().map(|c| (!is_na(c)).then(|| c.to_string())).collect()),
     };
-    let stats = stats_of(&values, &present);
+    let stats = stats_of(&values, present.len(), counts);
     // Nine in ten cells numbers, the rest not: most likely typos or placeholders to fix.
     let numbers = present.iter().filter(|c| parse_number(c).is_some()).count();
     let problems = if !kind.is_numeric() && numbers * 10 >= present.len() * 9 && numbers > 0 {
@@ -302,16 +303,16 @@ fn distinct<'a>(present: &[&'a str]) -> Vec<(&'a str, usize)> {
     out
 }
 
-fn stats_of(values: &Values, present: &[&str]) -> ColumnStats {
+/// `counts`: the distinct present values with their counts (`distinct`).
+fn stats_of(values: &Values, present: usize, mut counts: Vec<(&str, usize)>) -> ColumnStats {
     let total = match values {
         Values::Numeric(v) => v.len(),
         Values::Strings(v) => v.len(),
     };
-    let mut counts = distinct(present);
     let unique = counts.len();
     counts.sort_by(|a, b| b.1.cmp(&a.1)); // stable: ties keep their first-appearance order
     let top = counts.iter().take(5).map(|&(v, n)| (v.to_string(), n)).collect();
-    let mut s = ColumnStats { count: present.len(), missing: total - present.len(), unique, mean: None, std: None, min: None, max: None, top };
+    let mut s = ColumnStats { count: present, missing: total - present, unique, mean: None, std: None, min: None, max: None, top };
     if let Values::Numeric(v) = values {
         let xs: Vec<f64> = v.iter().flatten().copied().collect();
         if !xs.is_empty() {
