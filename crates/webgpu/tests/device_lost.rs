@@ -3,11 +3,20 @@
 //! instead of panicking, so a caller can keep training on the CPU from weights it saved earlier.
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe); tests/browser.rs covers the browser
 use webgrad_core::{no_grad, Rng, Tensor};
-mod common;
+use webgrad_webgpu::GpuBackend;
 
 #[test]
 fn ops_and_readbacks_fail_cleanly_after_the_device_is_lost() {
-    let Some(backend) = common::gpu_or_skip("device_lost") else { return };
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    }
+    let backend = match pollster::block_on(GpuBackend::new()) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("SKIPPED device_lost: no WebGPU adapter on this machine ({e})");
+            return;
+        }
+    };
     let gpu = backend.device();
     assert!(!backend.is_lost());
 
