@@ -133,6 +133,8 @@ rng = np.random.default_rng(0)
 cases.append(binary_case("docstring", [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]))
 cases.append(binary_case("ties_small", [0, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 0], [0.1, 0.4, 0.4, 0.8, 0.4, 0.4, 0.1, 0.8, 0.35, 0.6, 0.6, 0.6]))
 
+# Probabilities of exactly 0 and 1, some wrong: log_loss's clipping to [eps, 1 - eps] decides the value.
+cases.append(binary_case("certain", [0, 1, 1, 0, 1, 0, 1, 0], [0.0, 1.0, 0.0, 1.0, 0.5, 0.0, 1.0, 0.25]))
 y = (rng.random(200) < 0.4).astype(float)
 cases.append(binary_case("random_binary", y, np.clip(0.3 * y + rng.uniform(0, 0.7, 200), 0, 1).round(2)))
 y = (rng.random(80) < 0.3).astype(float)
@@ -161,6 +163,9 @@ y = rng.choice([0.0, 1.0, 2.0], 40)
 cases.append(multiclass_case("rare_prediction", y, proba, [0.0, 1.0, 2.0]))
 y = rng.choice([0.0, 1.0], 30)  # class 2 is absent from y_true: log_loss needs labels
 cases.append(multiclass_case("missing_class", y, rng.dirichlet([1.0] * 3, 30), [0.0, 1.0, 2.0], extra_labels=[0.0, 1.0, 2.0]))
+
+onehot = np.eye(3)[[0, 1, 2, 0, 1, 2, 2, 0]]  # certain, two of them wrong
+cases.append(multiclass_case("certain_multiclass", [0, 1, 2, 0, 2, 1, 2, 0], onehot, [0.0, 1.0, 2.0]))
 
 x, y, _ = common.load("diabetes")
 m = y.mean()
