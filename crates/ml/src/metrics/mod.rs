@@ -170,3 +170,6 @@ pub fn mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     let e: Vec<f64> = y_true.iter().zip(y_pred).map(|(t, p)| (t - p).powi(2)).collect();
     Ok(mean(&e))
 }
+
+#[cfg(test)]
+mod tests;
