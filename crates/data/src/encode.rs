@@ -1,7 +1,9 @@
 //! A table → a data set a model trains on: the target column becomes labels (class indices or
 //! values), the feature columns become one f32 matrix — numbers as they are, booleans 0/1,
-//! categories one-hot — with missing cells dropped or imputed. Scaling is left to the caller on
-//! purpose: it must be fitted on the training split alone (`prep::Standardizer`).
+//! categories one-hot (or as ordinal codes) — with missing cells dropped or imputed, and the
+//! numeric columns optionally standardised or min-max scaled. Scaling here uses every row; a
+//! model judged on a held-out split should rather fit a scaler on the training rows alone
+//! (`prep::Standardizer`, or webgrad-ml's `StandardScaler`).
 use crate::table::{Column, ColumnKind, Table, Values};
 use crate::{data_bail, Dataset, Labels, Result};
 use std::collections::HashMap;
@@ -25,6 +27,18 @@ pub enum Task {
     Regression,
 }
 
+/// How numeric feature columns are scaled (one-hot columns stay 0/1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    #[default]
+    None,
+    /// (x − mean) / std, population std as scikit-learn's `StandardScaler` (a constant column
+    /// becomes 0).
+    Standard,
+    /// (x − min) / (max − min) into [0, 1] (`MinMaxScaler`; a constant column becomes 0).
+    MinMax,
+}
+
 #[derive(Debug, Clone)]
 pub struct EncodeOptions {
     pub target: String,
@@ -34,11 +48,15 @@ pub struct EncodeOptions {
     /// Guessed from the target when `None`: numbers are regression; categories, booleans and
     /// integers with at most `MAX_INTEGER_CLASSES` distinct values are classification.
     pub task: Option<Task>,
+    pub scale: Scale,
+    /// Categories as one 0/1 column per level (default); `false`: one column of ordinal codes
+    /// (the level's index in sorted order), as scikit-learn's `OrdinalEncoder`.
+    pub one_hot: bool,
 }
 
 impl EncodeOptions {
     pub fn new(target: &str) -> EncodeOptions {
-        EncodeOptions { target: target.to_string(), features: None, impute: Impute::Mean, task: None }
+        EncodeOptions { target: target.to_string(), features: None, impute: Impute::Mean, task: None, scale: Scale::None, one_hot: true }
     }
 }
 
@@ -148,7 +166,7 @@ pub fn encode(table: &Table, opts: &EncodeOptions) -> Result<Encoded> {
                 if col.iter().all(|&x| x == col[0]) {
                     notes.push(format!("column {:?} is constant ({})", c.name, col[0]));
                 }
-                blocks.push(col);
+                blocks.push(scaled(col, opts.scale));
                 feature_names.push(c.name.clone());
             }
             (Values::Strings(v), _) => {
@@ -160,6 +178,11 @@ pub fn encode(table: &Table, opts: &EncodeOptions) -> Result<Encoded> {
                 let mut levels: Vec<&String> = cells.iter().collect();
                 levels.sort();
                 levels.dedup();
+                if !opts.one_hot {
+                    blocks.push(cells.iter().map(|s| levels.binary_search(&s).unwrap_or(0) as f32).collect());
+                    feature_names.push(c.name.clone());
+                    continue;
+                }
                 for level in levels {
                     blocks.push(cells.iter().map(|s| (s == level) as u8 as f32).collect());
                     feature_names.push(format!("{}={}", c.name, level));
@@ -199,6 +222,26 @@ pub fn encode(table: &Table, opts: &EncodeOptions) -> Result<Encoded> {
         }
     };
     Ok(Encoded { dataset: Dataset { features, feature_shape: vec![width], labels }, task, feature_names, classes, notes })
+}
+
+fn scaled(mut col: Vec<f32>, scale: Scale) -> Vec<f32> {
+    let n = col.len() as f64;
+    match scale {
+        Scale::None => {}
+        Scale::Standard => {
+            let mean = col.iter().map(|&x| x as f64).sum::<f64>() / n;
+            let std = (col.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n).sqrt();
+            let std = if std > 0.0 { std } else { 1.0 };
+            col.iter_mut().for_each(|x| *x = ((*x as f64 - mean) / std) as f32);
+        }
+        Scale::MinMax => {
+            let lo = col.iter().copied().fold(f32::INFINITY, f32::min) as f64;
+            let hi = col.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+            let range = if hi > lo { hi - lo } else { 1.0 };
+            col.iter_mut().for_each(|x| *x = ((*x as f64 - lo) / range) as f32);
+        }
+    }
+    col
 }
 
 fn numeric_fill(v: &[Option<f64>], rows: &[usize], impute: Impute) -> f64 {

@@ -100,6 +100,12 @@ impl Table {
 
 /// Read CSV bytes (UTF-8, with or without a BOM) into a table.
 pub fn read_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table> {
+    read_csv_with_progress(bytes, opts, &mut |_| {})
+}
+
+/// `read_csv`, calling `progress` with the fraction done (0 to 1) every few thousand records
+/// and once per column, so a page can show how far a big file is.
+pub fn read_csv_with_progress(bytes: &[u8], opts: &CsvOptions, progress: &mut dyn FnMut(f64)) -> Result<Table> {
     if bytes.len() > MAX_CSV_BYTES {
         data_bail!("CSV: the file is {:.1} MiB; the most that can be read is {} MiB", bytes.len() as f64 / 1048576.0, MAX_CSV_BYTES >> 20);
     }
@@ -111,7 +117,7 @@ pub fn read_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table> {
         Some(d) => d,
         None => detect_delimiter(bytes),
     };
-    let (rows, lines) = parse_rows(bytes, delimiter)?;
+    let (rows, lines) = parse_rows(bytes, delimiter, progress)?;
     let has_header = match opts.header {
         Some(h) => h,
         None => detect_header(&rows),
@@ -129,13 +135,17 @@ pub fn read_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table> {
     for (j, name) in names.into_iter().enumerate() {
         let cells: Vec<&str> = body.iter().map(|r| r[j].as_str()).collect();
         columns.push(make_column(name, &cells, lines));
+        progress(PARSE_SHARE + (1.0 - PARSE_SHARE) * (j + 1) as f64 / rows[0].len() as f64);
     }
     Ok(Table { columns, num_rows: body.len(), delimiter, has_header })
 }
 
 /// All records as strings, with the line each starts on; ragged rows and bytes that are not
 /// UTF-8 are errors naming the line.
-fn parse_rows(bytes: &[u8], delimiter: u8) -> Result<(Vec<Vec<String>>, Vec<u64>)> {
+/// The part of `progress` that parsing records takes (the rest is typing the columns).
+const PARSE_SHARE: f64 = 0.8;
+
+fn parse_rows(bytes: &[u8], delimiter: u8, progress: &mut dyn FnMut(f64)) -> Result<(Vec<Vec<String>>, Vec<u64>)> {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut lines: Vec<u64> = Vec::new();
@@ -147,6 +157,9 @@ fn parse_rows(bytes: &[u8], delimiter: u8) -> Result<(Vec<Vec<String>>, Vec<u64>
             Err(e) => data_bail!("CSV: {}", e),
         }
         let line = record.position().map_or(rows.len() as u64 + 1, |p| p.line());
+        if rows.len() % 8192 == 8191 {
+            progress(PARSE_SHARE * reader.position().byte() as f64 / bytes.len().max(1) as f64);
+        }
         // A blank line (one empty field) is skipped, as pandas does.
         if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
             continue;

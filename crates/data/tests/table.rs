@@ -167,3 +167,41 @@ fn classes_mixing_numbers_and_text_sort_numbers_first() {
     // "nan" is a missing cell (its row is dropped); 10 and 1e1 are equal numbers, kept apart.
     assert_eq!(e.classes, ["-3", "2", "10", "1e1", "B", "a", "b"]);
 }
+
+#[test]
+fn progress_rises_to_one_while_a_big_file_is_read() {
+    let mut text = String::from("a,b\n");
+    for i in 0..40_000 {
+        text.push_str(&format!("{i},{}\n", i % 7));
+    }
+    let mut seen = Vec::new();
+    let t = webgrad_data::table::read_csv_with_progress(text.as_bytes(), &Default::default(), &mut |f| seen.push(f)).unwrap();
+    assert_eq!(t.num_rows, 40_000);
+    assert!(seen.len() >= 6, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert_eq!(*seen.last().unwrap(), 1.0);
+}
+
+#[test]
+fn scaling_and_ordinal_codes_in_encode() {
+    use webgrad_data::encode::{encode, EncodeOptions, Scale};
+    let t = webgrad_data::table::read_csv(b"x,c,y\n1,red,a\n2,blue,b\n3,red,a\n4,green,b\n5,blue,a\n6,red,b\n", &Default::default()).unwrap();
+    let mut o = EncodeOptions::new("y");
+    o.scale = Scale::Standard;
+    o.one_hot = false;
+    let e = encode(&t, &o).unwrap();
+    assert_eq!(e.feature_names, ["x", "c"]);
+    let x: Vec<f32> = e.dataset.features.iter().step_by(2).copied().collect();
+    let sd = (35.0f32 / 12.0).sqrt();
+    for (got, want) in x.iter().zip([-2.5 / sd, -1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd, 2.5 / sd]) {
+        assert!((got - want).abs() < 1e-6, "{x:?}");
+    }
+    let codes: Vec<f32> = e.dataset.features.iter().skip(1).step_by(2).copied().collect();
+    assert_eq!(codes, [2.0, 0.0, 2.0, 1.0, 0.0, 2.0]); // blue, green, red
+    o.scale = Scale::MinMax;
+    o.one_hot = true;
+    let e = encode(&t, &o).unwrap();
+    assert_eq!(e.feature_names, ["x", "c=blue", "c=green", "c=red"]);
+    assert_eq!(&e.dataset.features[..4], &[0.0, 0.0, 0.0, 1.0]);
+    assert_eq!(e.dataset.features[20], 1.0); // the last x, min-max scaled
+}
