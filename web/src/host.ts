@@ -19,6 +19,7 @@ import type { DeviceKind } from './runtime.js';
 import type { ModelSpec } from './spec.js';
 import type { FitOptions } from './generated/spec.js';
 import { buffersOf, tensorFromWire, type WireArray } from './wire.js';
+import { tabularHandlers } from './tabular-host.js';
 
 export interface HostInitArgs {
   module: WebAssembly.Module;
@@ -131,7 +132,7 @@ class Scope {
  * "attempted to take ownership of Rust value while it was borrowed": such a failure is only
  * reported on the console.
  */
-function release(x: { free(): void } | undefined): void {
+export function release(x: { free(): void } | undefined): void {
   try {
     x?.free();
   } catch (err) {
@@ -252,6 +253,7 @@ export function hostHandlers(): Record<string, Handler> {
   }
 
   return {
+    ...tabularHandlers(engine),
     async init(args: HostInitArgs): Promise<HostInitResult> {
       const loaded = await loadEngine({ wasm: args.module });
       raw = loaded.raw;

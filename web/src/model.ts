@@ -81,7 +81,7 @@ function isWire(x: unknown): x is WireArray {
 }
 
 /** A fresh copy of the values (safe to transfer) in the dtype the model needs. */
-function toWire(x: Data, dtype: DType): WireArray {
+export function toWire(x: Data, dtype: DType): WireArray {
   if (isWire(x)) {
     // slice() is one memcpy; a dtype change has to convert element by element.
     const same = dtype === 'int32' ? x.data instanceof Int32Array : x.data instanceof Float32Array;

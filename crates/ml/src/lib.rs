@@ -14,6 +14,7 @@
 use std::fmt;
 
 pub mod metrics;
+pub mod registry;
 
 pub mod linalg;
 pub mod linear;

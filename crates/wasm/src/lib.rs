@@ -11,6 +11,9 @@ mod fit;
 mod io;
 mod model;
 mod tensor;
+mod table;
+mod metrics;
+mod ml;
 
 pub use data::WasmDataset;
 pub use device::*;

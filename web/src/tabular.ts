@@ -1,0 +1,5 @@
+// `wg.data`: tables from CSV (`readCsv` → `DataFrame`), `trainTestSplit`, and the bundled data
+// sets (`wg.data.datasets`, also `wg.datasets`).
+export { readCsv, trainTestSplit, DataFrame, MAX_CSV_BYTES } from './frame.js';
+export type { ReadCsvOptions, ToTensorsOptions, Tensors, Impute, Description, TrainTestSplitOptions, Split, Cell, ColumnInfo } from './frame.js';
+export * as datasets from './data.js';
