@@ -30,21 +30,21 @@ pub const NAMES: &[&str] = &[
 
 /// A new, unfitted estimator `name` with `params_json` (`{}` or empty for the defaults).
 pub fn create(name: &str, params_json: &str) -> Result<Box<dyn Estimator>> {
-    use crate::{decomposition, linear, logistic, naive_bayes, preprocessing}; //B cluster, forest, neighbors, tree
+    use crate::{cluster, decomposition, linear, logistic, naive_bayes, neighbors, preprocessing}; //B forest, tree
     let j = params_json;
     match name {
         "LinearRegression" => make(name, j, linear::LinearRegression::new),
         "Ridge" => make(name, j, linear::Ridge::new),
         "Lasso" => make(name, j, linear::Lasso::new),
         "LogisticRegression" => make(name, j, logistic::LogisticRegression::new),
-        //B "KNeighborsClassifier" => make(name, j, neighbors::KNeighborsClassifier::new),
-        //B "KNeighborsRegressor" => make(name, j, neighbors::KNeighborsRegressor::new),
+        "KNeighborsClassifier" => make(name, j, neighbors::KNeighborsClassifier::new),
+        "KNeighborsRegressor" => make(name, j, neighbors::KNeighborsRegressor::new),
         //B "DecisionTreeClassifier" => make(name, j, tree::DecisionTreeClassifier::new),
         //B "DecisionTreeRegressor" => make(name, j, tree::DecisionTreeRegressor::new),
         //B "RandomForestClassifier" => make(name, j, forest::RandomForestClassifier::new),
         //B "RandomForestRegressor" => make(name, j, forest::RandomForestRegressor::new),
         "GaussianNB" => make(name, j, naive_bayes::GaussianNB::new),
-        //B "KMeans" => make(name, j, cluster::KMeans::new),
+        "KMeans" => make(name, j, cluster::KMeans::new),
         "PCA" => make(name, j, decomposition::PCA::new),
         "StandardScaler" => make(name, j, preprocessing::StandardScaler::new),
         "MinMaxScaler" => make(name, j, preprocessing::MinMaxScaler::new),
