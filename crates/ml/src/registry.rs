@@ -30,7 +30,7 @@ pub const NAMES: &[&str] = &[
 
 /// A new, unfitted estimator `name` with `params_json` (`{}` or empty for the defaults).
 pub fn create(name: &str, params_json: &str) -> Result<Box<dyn Estimator>> {
-    use crate::{cluster, decomposition, linear, logistic, naive_bayes, neighbors, preprocessing}; //B forest, tree
+    use crate::{cluster, decomposition, forest, linear, logistic, naive_bayes, neighbors, preprocessing, tree};
     let j = params_json;
     match name {
         "LinearRegression" => make(name, j, linear::LinearRegression::new),
@@ -39,10 +39,10 @@ pub fn create(name: &str, params_json: &str) -> Result<Box<dyn Estimator>> {
         "LogisticRegression" => make(name, j, logistic::LogisticRegression::new),
         "KNeighborsClassifier" => make(name, j, neighbors::KNeighborsClassifier::new),
         "KNeighborsRegressor" => make(name, j, neighbors::KNeighborsRegressor::new),
-        //B "DecisionTreeClassifier" => make(name, j, tree::DecisionTreeClassifier::new),
-        //B "DecisionTreeRegressor" => make(name, j, tree::DecisionTreeRegressor::new),
-        //B "RandomForestClassifier" => make(name, j, forest::RandomForestClassifier::new),
-        //B "RandomForestRegressor" => make(name, j, forest::RandomForestRegressor::new),
+        "DecisionTreeClassifier" => make(name, j, tree::DecisionTreeClassifier::new),
+        "DecisionTreeRegressor" => make(name, j, tree::DecisionTreeRegressor::new),
+        "RandomForestClassifier" => make(name, j, forest::RandomForestClassifier::new),
+        "RandomForestRegressor" => make(name, j, forest::RandomForestRegressor::new),
         "GaussianNB" => make(name, j, naive_bayes::GaussianNB::new),
         "KMeans" => make(name, j, cluster::KMeans::new),
         "PCA" => make(name, j, decomposition::PCA::new),
