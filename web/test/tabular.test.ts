@@ -123,3 +123,24 @@ describe('ml and metrics', () => {
     expect(wg.metrics.recallAtPrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 1).recall).toBe(0.5);
   });
 });
+
+describe('trees, forests, neighbours, clusters', () => {
+  it('fit, predict and report what scikit-learn would', async () => {
+    const { x, y } = await (await wg.data.readCsv(sample('iris'))).toTensors({ target: 'species' });
+    const forest = await new wg.ml.RandomForestClassifier({ nEstimators: 20, randomState: 1 }).fit(x, y);
+    expect(await forest.score(x, y)).toBeGreaterThan(0.97);
+    const imp = Array.from(forest.featureImportances.dataSync());
+    expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // Petal length and width carry most of iris' information.
+    expect(imp[2] + imp[3]).toBeGreaterThan(0.6);
+    const tree = await new wg.ml.DecisionTreeClassifier({ maxDepth: 2 }).fit(x, y);
+    expect(tree.attribute('depth')).toBe(2);
+    const knn = await new wg.ml.KNeighborsClassifier({ nNeighbors: 3 }).fit(x, y);
+    expect((await knn.predictProba(x)).shape).toEqual([150, 3]);
+    const km = await new wg.ml.KMeans({ nClusters: 3, nInit: 4 }).fit(x);
+    expect(km.clusterCenters.shape).toEqual([3, 4]);
+    expect(wg.metrics.adjustedRandScore(y, await km.predict(x))).toBeGreaterThan(0.6);
+    expect(await km.score(x, y)).toBeCloseTo(-km.inertia, 3);
+    await expect(new wg.ml.KMeans({ nClusters: 0 }).fit(x)).rejects.toThrow(/KMeans: nClusters = 0/);
+  });
+});
