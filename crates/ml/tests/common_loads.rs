@@ -1,6 +1,9 @@
 mod common;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_samples_load_as_the_generators_load_them() {
     let (x, y) = common::load("iris");
     assert_eq!((x.rows, x.cols), (150, 4));

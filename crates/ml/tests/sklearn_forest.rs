@@ -4,12 +4,15 @@
 //! scikit-learn's mean over five seeds (accuracy or R²; 0.1 for R² on diabetes, a noisy
 //! 110-row test set), and for the rare-events set the positives' recall within 0.15.
 mod common;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use common::{fixtures, load};
 use webgrad_ml::{metrics, registry};
 
 const FIXTURES: &str = include_str!("../../../tests/fixtures/sklearn/forest.json");
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn trees_and_forests_score_like_scikit_learn() {
     let cases = fixtures(FIXTURES);
     assert_eq!(cases.len(), 9);
@@ -41,7 +44,8 @@ fn trees_and_forests_score_like_scikit_learn() {
     }
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_seeded_forest_is_reproducible_and_bad_input_is_named() {
     let (x, y) = load("iris");
     let fit = |seed: u64| {

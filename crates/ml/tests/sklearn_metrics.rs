@@ -5,6 +5,8 @@
 //! off). Counts, thresholds and curve lengths must match exactly, and the
 //! report text byte for byte.
 mod common;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use serde_json::Value;
 use webgrad_ml::metrics::{self, Average};
@@ -132,7 +134,8 @@ fn check_multiclass(name: &str, c: &Value) {
     }
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn metrics_match_scikit_learn() {
     let cases = common::fixtures(include_str!("../../../tests/fixtures/sklearn/metrics.json"));
     let mut seen = [0; 4];

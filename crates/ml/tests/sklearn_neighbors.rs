@@ -6,6 +6,8 @@
 //! within 1% of the best of scikit-learn's ten seeds, and its partition must agree with the
 //! classes about as well (adjusted Rand index within 0.05).
 mod common;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use common::{assert_close, fixtures, load, matrix_of, vec_of};
 use serde_json::Value as J;
 use webgrad_ml::{metrics, registry, Matrix};
@@ -26,7 +28,8 @@ fn rows(case: &J, key: &str) -> Vec<usize> {
     case[key].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect()
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn knn_matches_scikit_learn() {
     let mut seen = 0;
     for case in fixtures(FIXTURES).iter().filter(|c| c["estimator"].as_str().unwrap().starts_with("KNeighbors")) {
@@ -52,7 +55,8 @@ fn knn_matches_scikit_learn() {
     assert_eq!(seen, 5);
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn kmeans_is_as_good_as_scikit_learn() {
     let mut seen = 0;
     for case in fixtures(FIXTURES).iter().filter(|c| c["estimator"] == "KMeans") {
@@ -72,7 +76,8 @@ fn kmeans_is_as_good_as_scikit_learn() {
     assert_eq!(seen, 3);
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn seeded_kmeans_is_reproducible_and_bad_input_is_named() {
     let (x, _) = load("iris");
     let fit = |seed: u64| {

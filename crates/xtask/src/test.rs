@@ -36,7 +36,7 @@ impl Opts {
 
 /// Rustflags for the wasm32 builds: simd128 always (the CPU backend's fast path).
 /// Crates whose tests also run as wasm in headless Chromium.
-pub const WASM_TEST_PACKAGES: &[&str] = &["webgrad-conformance", "webgrad-cpu", "webgrad-webgpu"];
+pub const WASM_TEST_PACKAGES: &[&str] = &["webgrad-conformance", "webgrad-cpu", "webgrad-webgpu", "webgrad-ml"];
 
 pub const WASM_SIMD: &str = "-C target-feature=+simd128";
 pub const WASM_RELAXED: &str = "-C target-feature=+simd128,+relaxed-simd";
