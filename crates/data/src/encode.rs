@@ -158,15 +158,25 @@ pub fn encode(table: &Table, opts: &EncodeOptions) -> Result<Encoded> {
     // Each feature column as one or more matrix columns.
     let mut blocks: Vec<Vec<f32>> = Vec::new();
     let mut feature_names = Vec::new();
+    // The numeric columns so far (block index, name), to say when one repeats another.
+    let mut numeric_blocks: Vec<(usize, String)> = Vec::new();
     for c in &feature_cols {
         match (&c.values, c.kind) {
             (Values::Numeric(v), _) => {
                 let fill = numeric_fill(v, &rows, opts.impute);
                 let col: Vec<f32> = rows.iter().map(|&i| v[i].unwrap_or(fill) as f32).collect();
-                if col.iter().all(|&x| x == col[0]) {
+                let constant = col.iter().all(|&x| x == col[0]);
+                if constant {
                     notes.push(format!("column {:?} is constant ({})", c.name, col[0]));
                 }
-                blocks.push(scaled(col, opts.scale));
+                // Compared after scaling: equal columns scale alike.
+                let col = scaled(col, opts.scale);
+                let twin = if constant { None } else { numeric_blocks.iter().find(|(b, _)| blocks[*b] == col) };
+                if let Some((_, first)) = twin {
+                    notes.push(format!("column {:?} duplicates column {first:?}", c.name));
+                }
+                numeric_blocks.push((blocks.len(), c.name.clone()));
+                blocks.push(col);
                 feature_names.push(c.name.clone());
             }
             (Values::Strings(v), _) => {

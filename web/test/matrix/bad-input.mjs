@@ -138,4 +138,33 @@ export const CASES = [
     m.dispose();
     await throws(() => m.predict([[1, 2]]), /disposed/);
   }],
+  // Tables and classic models (wg.data, wg.ml): each message names the line, column or estimator.
+  ['a ragged CSV row', (wg) => throws(() => wg.data.readCsv('a,b\n1,2\n3\n'), /line 3 has 1 fields, the first line has 2/)],
+  ['an empty CSV', (wg) => throws(() => wg.data.readCsv(''), /CSV: the file is empty/)],
+  ['a CSV with a header only', (wg) => throws(() => wg.data.readCsv('a,b\n'), /header \(2 columns\) but no rows of data/)],
+  ['a CSV that is not UTF-8', (wg) => throws(() => wg.data.readCsv(new Uint8Array([0x61, 0x0a, 0xff, 0xfe, 0x0a])), /line 2, column 1: not UTF-8/)],
+  ['two CSV columns with one name', (wg) => throws(() => wg.data.readCsv('a,a\n1,2\n'), /columns 1 and 2 are both named "a"/)],
+  ['a CSV over the size cap', (wg) => throws(() => wg.data.readCsv(new Blob(Array.from({ length: 257 }, () => new Uint8Array(2 ** 20)))), /257\.0 MiB; the most that can be read is 256 MiB/)],
+  ['text in a numeric CSV column', async (wg) => {
+    const rows = Array.from({ length: 12 }, (_, i) => `${i === 4 ? 'n.a.' : i},${i % 2 ? 'a' : 'b'}`);
+    const f = await wg.data.readCsv('x,y\n' + rows.join('\n'));
+    await throws(() => f.toTensors({ target: 'y' }), /column "x" has cells that are not numbers: line 6: "n.a." is not a number/);
+  }],
+  ['a target with a single class', async (wg) => {
+    const f = await wg.data.readCsv('x,y\n1,a\n2,a\n3,a\n');
+    await throws(() => f.toTensors({ target: 'y' }), /the target "y" has one class only \("a"\)/);
+  }],
+  ['constant and duplicate feature columns', async (wg) => {
+    const f = await wg.data.readCsv('x,c,d,y\n1,5,1,a\n2,5,2,b\n3,5,3,a\n4,5,4,b\n');
+    const t = await f.toTensors({ target: 'y' });
+    if (!t.notes.some((n) => /column "c" is constant/.test(n))) throw new Error(`no note on the constant column: ${t.notes}`);
+    if (!t.notes.some((n) => /column "d" duplicates column "x"/.test(n))) throw new Error(`no note on the duplicate column: ${t.notes}`);
+  }],
+  ['an estimator misused', async (wg) => {
+    await throws(() => new wg.ml.LogisticRegression().predict([[1, 2]]), /LogisticRegression: predict needs a fitted estimator/);
+    await throws(() => new wg.ml.LogisticRegression().fit([[1], [2]], [3, 3]), /LogisticRegression: .*2 classes/);
+    await throws(() => new wg.ml.KMeans({ nClusters: 3 }).fit([[NaN, 1], [2, 3], [4, 5]]), /KMeans: X\[0, 0\] is NaN/);
+    await throws(() => new wg.ml.RandomForestClassifier({ nTrees: 3 }).fit([[1]], [0]), /RandomForestClassifier: bad parameters: unknown field `nTrees`/);
+    await throws(() => wg.metrics.rocAuc([0, 0], [0.1, 0.2]), /Only one class present in y_true/);
+  }],
 ];
