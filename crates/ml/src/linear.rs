@@ -267,7 +267,8 @@ impl Estimator for Lasso {
         let (coef, gap, sweeps) = coordinate_descent(&cols, x.rows, &yc, l1, max_iter, tol, self.params.positive);
         self.line = Some(line_from(coef, &xm, ym));
         self.n_iter = sweeps;
-        self.dual_gap = gap;
+        // scikit-learn reports the gap of the mean-scaled objective.
+        self.dual_gap = gap / x.rows as f64;
         Ok(())
     }
     fn predict(&self, x: &Matrix) -> Result<Vec<f64>> {
