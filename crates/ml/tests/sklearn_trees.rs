@@ -3,6 +3,7 @@
 mod common;
 
 use serde_json::Value as Json;
+use webgrad_ml::forest::{RandomForestClassifier, RandomForestRegressor};
 use webgrad_ml::tree::{DecisionTreeClassifier, DecisionTreeRegressor};
 use webgrad_ml::{Estimator, Matrix};
 
@@ -15,6 +16,8 @@ fn build(name: &str, params: &Json) -> Box<dyn Estimator> {
     match name {
         "DecisionTreeClassifier" => Box::new(DecisionTreeClassifier::new(p(params))),
         "DecisionTreeRegressor" => Box::new(DecisionTreeRegressor::new(p(params))),
+        "RandomForestClassifier" => Box::new(RandomForestClassifier::new(p(params))),
+        "RandomForestRegressor" => Box::new(RandomForestRegressor::new(p(params))),
         _ => panic!("no estimator {name}"),
     }
 }
@@ -125,4 +128,45 @@ fn tree_shape(c: &Case) -> (usize, usize) {
         t.fit(&x_train, Some(&y_train)).unwrap();
         (t.get_depth().unwrap(), t.get_n_leaves().unwrap())
     }
+}
+
+#[test]
+fn forests_score_within_the_margin_of_scikit_learn_over_its_seeds() {
+    for json in cases("RandomForest") {
+        let c = Case::fit(&json);
+        let (lo, hi, margin) = (c.num("scoreMin"), c.num("scoreMax"), c.num("margin"));
+        let s = c.score();
+        println!("{}: score {s:.4}, scikit-learn {lo:.4}..{hi:.4} (mean {:.4}), margin {margin}", c.what, c.num("scoreMean"));
+        assert!(s >= lo - margin && s <= hi + margin, "{}: score {s} outside scikit-learn's {lo}..{hi} ± {margin}", c.what);
+    }
+}
+
+/// A synthetic regression-ish classification problem of any size (no data set is that big).
+fn synthetic(rows: usize, cols: usize, seed: u64) -> (Matrix, Vec<f64>) {
+    let mut rng = webgrad_core::Rng::new(seed);
+    let data: Vec<f64> = (0..rows * cols).map(|_| rng.normal() as f64).collect();
+    let x = Matrix::new(data, rows, cols).unwrap();
+    let y = (0..rows).map(|i| ((x.get(i, 0) + x.get(i, 1) * x.get(i, 2) + 0.5 * rng.normal() as f64) > 0.0) as u8 as f64).collect();
+    (x, y)
+}
+
+/// Native timings (run with --ignored --nocapture): an unbounded tree on 100k × 20 and a
+/// 100-tree forest on 10k × 20.
+#[test]
+#[ignore]
+fn timing() {
+    let (x, y) = synthetic(100_000, 20, 1);
+    let t = std::time::Instant::now();
+    let mut tree = DecisionTreeClassifier::default();
+    tree.fit(&x, Some(&y)).unwrap();
+    println!("tree 100k × 20: {:?}, depth {}, {} leaves", t.elapsed(), tree.get_depth().unwrap(), tree.get_n_leaves().unwrap());
+    let (x, y) = synthetic(10_000, 20, 2);
+    let t = std::time::Instant::now();
+    let mut forest = RandomForestClassifier::default();
+    forest.fit(&x, Some(&y)).unwrap();
+    println!("forest of 100 on 10k × 20: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let mut forest = RandomForestRegressor::default();
+    forest.fit(&x, Some(&y)).unwrap();
+    println!("regression forest of 100 (all features) on 10k × 20: {:?}", t.elapsed());
 }
