@@ -4,6 +4,7 @@ mod common;
 
 use serde_json::Value as Json;
 use webgrad_ml::forest::{RandomForestClassifier, RandomForestRegressor};
+use webgrad_ml::neighbors::{KNeighborsClassifier, KNeighborsRegressor};
 use webgrad_ml::tree::{DecisionTreeClassifier, DecisionTreeRegressor};
 use webgrad_ml::{Estimator, Matrix};
 
@@ -18,6 +19,8 @@ fn build(name: &str, params: &Json) -> Box<dyn Estimator> {
         "DecisionTreeRegressor" => Box::new(DecisionTreeRegressor::new(p(params))),
         "RandomForestClassifier" => Box::new(RandomForestClassifier::new(p(params))),
         "RandomForestRegressor" => Box::new(RandomForestRegressor::new(p(params))),
+        "KNeighborsClassifier" => Box::new(KNeighborsClassifier::new(p(params))),
+        "KNeighborsRegressor" => Box::new(KNeighborsRegressor::new(p(params))),
         _ => panic!("no estimator {name}"),
     }
 }
@@ -138,6 +141,27 @@ fn forests_score_within_the_margin_of_scikit_learn_over_its_seeds() {
         let s = c.score();
         println!("{}: score {s:.4}, scikit-learn {lo:.4}..{hi:.4} (mean {:.4}), margin {margin}", c.what, c.num("scoreMean"));
         assert!(s >= lo - margin && s <= hi + margin, "{}: score {s} outside scikit-learn's {lo}..{hi} ± {margin}", c.what);
+    }
+}
+
+#[test]
+fn nearest_neighbours_match_scikit_learn_wherever_the_kth_neighbour_is_not_tied() {
+    for json in cases("KNeighbors") {
+        let c = Case::fit(&json);
+        let tied = common::vec_of(&json["tied"]);
+        let untied: Vec<usize> = (0..tied.len()).filter(|&i| tied[i] == 0.0).collect();
+        let pick = |v: &[f64]| untied.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        let got = c.model.predict(&c.x_test).unwrap();
+        let want = common::vec_of(&json["predictions"]);
+        let all_bad = mismatches(&got, &want);
+        println!("{}: {} tied rows, {all_bad} of {} predictions differ overall", c.what, tied.len() - untied.len(), want.len());
+        common::assert_close(&format!("{} predictions", c.what), &pick(&got), &pick(&want), 1e-12, 1e-12);
+        if !json["proba"].is_null() {
+            let (p, want_p) = (c.model.predict_proba(&c.x_test).unwrap(), common::matrix_of(&json["proba"]));
+            for &i in &untied {
+                common::assert_close(&format!("{} proba row {i}", c.what), p.row(i), want_p.row(i), 1e-12, 1e-12);
+            }
+        }
     }
 }
 
