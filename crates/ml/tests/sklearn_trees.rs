@@ -3,6 +3,7 @@
 mod common;
 
 use serde_json::Value as Json;
+use webgrad_ml::cluster::KMeans;
 use webgrad_ml::forest::{RandomForestClassifier, RandomForestRegressor};
 use webgrad_ml::neighbors::{KNeighborsClassifier, KNeighborsRegressor};
 use webgrad_ml::tree::{DecisionTreeClassifier, DecisionTreeRegressor};
@@ -21,6 +22,7 @@ fn build(name: &str, params: &Json) -> Box<dyn Estimator> {
         "RandomForestRegressor" => Box::new(RandomForestRegressor::new(p(params))),
         "KNeighborsClassifier" => Box::new(KNeighborsClassifier::new(p(params))),
         "KNeighborsRegressor" => Box::new(KNeighborsRegressor::new(p(params))),
+        "KMeans" => Box::new(KMeans::new(p(params))),
         _ => panic!("no estimator {name}"),
     }
 }
@@ -162,6 +164,22 @@ fn nearest_neighbours_match_scikit_learn_wherever_the_kth_neighbour_is_not_tied(
                 common::assert_close(&format!("{} proba row {i}", c.what), p.row(i), want_p.row(i), 1e-12, 1e-12);
             }
         }
+    }
+}
+
+#[test]
+fn kmeans_inertia_is_within_a_percent_of_scikit_learn_over_its_seeds() {
+    for json in cases("KMeans") {
+        let what = format!("KMeans on {} {}", json["dataset"], json["params"]);
+        let (x, _) = common::load(json["dataset"].as_str().unwrap());
+        let mut m = build("KMeans", &json["params"]);
+        m.fit(&x, None).unwrap();
+        let webgrad_ml::Value::Scalar(inertia) = m.attributes().into_iter().find(|(k, _)| *k == "inertia").unwrap().1 else { panic!() };
+        let (lo, hi, margin) = (json["inertiaMin"].as_f64().unwrap(), json["inertiaMax"].as_f64().unwrap(), json["margin"].as_f64().unwrap());
+        println!("{what}: inertia {inertia:.6e}, scikit-learn {lo:.6e}..{hi:.6e}");
+        assert!(inertia >= lo * (1.0 - margin) && inertia <= hi * (1.0 + margin), "{what}: inertia {inertia} outside {lo}..{hi} ± {margin}");
+        // score is minus the inertia of the data it was fitted on.
+        assert!((m.score(&x, &[]).unwrap() + inertia).abs() <= 1e-9 * inertia, "{what}: score is not -inertia");
     }
 }
 
