@@ -142,7 +142,13 @@ impl ForestJob<'_> {
             (0..n).for_each(|i| per_class[y[i] as usize] += w[i]);
             let present = per_class.iter().filter(|&&c| c > 0.0).count() as f64;
             let total: f64 = per_class.iter().sum();
-            (0..n).for_each(|i| w[i] *= total / (present * per_class[y[i] as usize]).max(f64::MIN_POSITIVE));
+            // Classes absent from the sample keep their (zero) weights.
+            for i in 0..n {
+                let c = per_class[y[i] as usize];
+                if c > 0.0 {
+                    w[i] *= total / (present * c);
+                }
+            }
         }
         w.iter_mut().zip(self.weight).for_each(|(a, b)| *a *= b);
         builder::build(self.data, &self.target, &w, self.limits, &mut rng)

@@ -126,7 +126,7 @@ impl Fitted {
 }
 
 macro_rules! knn {
-    ($t:ident, $name:literal, $kind:expr, $doc:literal) => {
+    ($t:ident, $name:literal, $doc:literal) => {
         #[doc = $doc]
         #[derive(Debug, Clone, Default)]
         pub struct $t {
@@ -190,8 +190,8 @@ macro_rules! knn {
     };
 }
 
-knn!(KNeighborsClassifier, "KNeighborsClassifier", Kind::Classifier, "Classification by vote of the k nearest training samples (`sklearn.neighbors.KNeighborsClassifier`).");
-knn!(KNeighborsRegressor, "KNeighborsRegressor", Kind::Regressor, "Regression by the (weighted) mean of the k nearest training targets (`sklearn.neighbors.KNeighborsRegressor`).");
+knn!(KNeighborsClassifier, "KNeighborsClassifier", "Classification by vote of the k nearest training samples (`sklearn.neighbors.KNeighborsClassifier`).");
+knn!(KNeighborsRegressor, "KNeighborsRegressor", "Regression by the (weighted) mean of the k nearest training targets (`sklearn.neighbors.KNeighborsRegressor`).");
 
 impl Estimator for KNeighborsClassifier {
     fn name(&self) -> &'static str {

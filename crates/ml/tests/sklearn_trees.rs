@@ -212,3 +212,152 @@ fn timing() {
     forest.fit(&x, Some(&y)).unwrap();
     println!("regression forest of 100 (all features) on 10k × 20: {:?}", t.elapsed());
 }
+
+/// Every estimator of this file, with default parameters except a small forest and k = 3.
+fn all_estimators() -> Vec<Box<dyn Estimator>> {
+    vec![
+        build("DecisionTreeClassifier", &serde_json::json!({})),
+        build("DecisionTreeRegressor", &serde_json::json!({})),
+        build("RandomForestClassifier", &serde_json::json!({"nEstimators": 5})),
+        build("RandomForestRegressor", &serde_json::json!({"nEstimators": 5})),
+        build("KNeighborsClassifier", &serde_json::json!({"nNeighbors": 3})),
+        build("KNeighborsRegressor", &serde_json::json!({"nNeighbors": 3})),
+        build("KMeans", &serde_json::json!({"nClusters": 3})),
+    ]
+}
+
+fn err_text(r: webgrad_ml::Result<impl std::fmt::Debug>) -> String {
+    r.expect_err("should be an error").to_string()
+}
+
+#[test]
+fn bad_input_is_an_error_that_names_the_estimator_and_the_problem() {
+    let x = Matrix::from_rows(&[vec![0.0, 1.0], vec![1.0, 0.0], vec![2.0, 2.0], vec![3.0, 1.0]]).unwrap();
+    let y = [0.0, 1.0, 0.0, 1.0];
+    for mut m in all_estimators() {
+        let name = m.name();
+        let has = |msg: String, part: &str| assert!(msg.starts_with(name) && msg.contains(part), "{name}: {msg:?} lacks {part:?}");
+        has(err_text(m.predict(&x)), "not fitted");
+        has(err_text(m.fit(&Matrix::zeros(0, 2), Some(&[]))), "empty");
+        let mut nan = x.clone();
+        nan.set(2, 1, f64::NAN);
+        has(err_text(m.fit(&nan, Some(&y))), "X[2, 1] is NaN");
+        if m.kind() != webgrad_ml::Kind::Clusterer {
+            has(err_text(m.fit(&x, Some(&y[..3]))), "4 rows but y has 3");
+            has(err_text(m.fit(&x, None)), "needs y");
+        }
+        m.fit(&x, Some(&y)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        has(err_text(m.predict(&Matrix::zeros(1, 3))), "3 features");
+        has(err_text(m.predict(&nan)), "NaN");
+        assert_eq!(m.predict(&Matrix::zeros(0, 2)).unwrap(), Vec::<f64>::new(), "{name}: no rows in, none out");
+    }
+    let fit = |name: &str, params: Json| {
+        let mut m = build(name, &params);
+        err_text(m.fit(&x, Some(&y)))
+    };
+    assert!(fit("KNeighborsClassifier", serde_json::json!({})).contains("nNeighbors is 5 but there are only 4 training samples"));
+    assert!(fit("KMeans", serde_json::json!({"nClusters": 5})).contains("nClusters is 5 but must be in 1..=4"));
+    assert!(fit("DecisionTreeClassifier", serde_json::json!({"criterion": "mse"})).contains("criterion must be"));
+    assert!(fit("DecisionTreeRegressor", serde_json::json!({"criterion": "gini"})).contains("squared_error"));
+    assert!(fit("DecisionTreeClassifier", serde_json::json!({"maxFeatures": 3})).contains("maxFeatures must be"));
+    assert!(fit("DecisionTreeClassifier", serde_json::json!({"maxFeatures": "cube"})).contains("maxFeatures must be"));
+    assert!(fit("DecisionTreeClassifier", serde_json::json!({"minSamplesSplit": 1})).contains("minSamplesSplit"));
+    assert!(fit("DecisionTreeClassifier", serde_json::json!({"splitter": "random"})).contains("splitter must be 'best'"));
+    assert!(fit("DecisionTreeClassifier", serde_json::json!({"classWeight": {"7": 2}})).contains("which y does not have"));
+    assert!(fit("RandomForestClassifier", serde_json::json!({"nEstimators": 0})).contains("nEstimators"));
+    assert!(fit("RandomForestClassifier", serde_json::json!({"bootstrap": false, "oobScore": true})).contains("oobScore needs bootstrap"));
+    assert!(fit("RandomForestRegressor", serde_json::json!({"maxSamples": 9})).contains("maxSamples must be"));
+    assert!(fit("KNeighborsRegressor", serde_json::json!({"nNeighbors": 2, "weights": "gauss"})).contains("weights must be"));
+    assert!(fit("KNeighborsRegressor", serde_json::json!({"nNeighbors": 2, "p": 0.5})).contains("p must be"));
+    assert!(fit("KMeans", serde_json::json!({"nClusters": 2, "init": "kmeans"})).contains("init must be"));
+    let mut big = x.clone();
+    big.set(0, 0, 1e300);
+    let mut tree = DecisionTreeClassifier::default();
+    assert!(err_text(tree.fit(&big, Some(&y))).contains("too large for float32"));
+    // Unknown and misspelt parameters are refused when the JSON is read.
+    assert!(serde_json::from_value::<webgrad_ml::forest::RandomForestClassifierParams>(serde_json::json!({"n_estimators": 3})).is_err());
+}
+
+#[test]
+fn camel_case_params_from_javascript_deserialise_with_scikit_learn_defaults() {
+    use webgrad_ml::forest::{ForestClassWeight, RandomForestClassifierParams, RandomForestRegressorParams};
+    use webgrad_ml::tree::{MaxFeatures, SampleCount};
+    let p: RandomForestClassifierParams = serde_json::from_value(
+        serde_json::json!({"nEstimators": 100, "maxDepth": 5, "randomState": 0, "classWeight": "balanced", "nJobs": -1}),
+    )
+    .unwrap();
+    assert_eq!((p.n_estimators, p.max_depth, p.random_state), (100, Some(5), Some(0)));
+    assert!(matches!(p.class_weight, Some(ForestClassWeight::Other(webgrad_ml::ClassWeight::Balanced(_)))));
+    assert_eq!(p.max_features, Some(MaxFeatures::Name("sqrt".into())));
+    assert_eq!(p.min_samples_leaf, SampleCount::Count(1));
+    let p: RandomForestClassifierParams = serde_json::from_value(serde_json::json!({"classWeight": "balanced_subsample", "maxSamples": 0.5})).unwrap();
+    assert!(matches!(p.class_weight, Some(ForestClassWeight::Subsample(_))));
+    assert_eq!(p.max_samples, Some(SampleCount::Fraction(0.5)));
+    let p: RandomForestRegressorParams = serde_json::from_value(serde_json::json!({})).unwrap();
+    assert_eq!(p.max_features, Some(MaxFeatures::Fraction(1.0)));
+    // A regressor has no classWeight: the JSON is refused, not silently ignored.
+    assert!(serde_json::from_value::<RandomForestRegressorParams>(serde_json::json!({"classWeight": "balanced"})).is_err());
+    let t: webgrad_ml::tree::DecisionTreeClassifierParams = serde_json::from_value(serde_json::json!({"classWeight": null, "maxDepth": null})).unwrap();
+    assert_eq!((t.class_weight, t.max_depth, t.criterion.as_str()), (None, None, "gini"));
+}
+
+#[test]
+fn the_same_seed_grows_the_same_forest_and_another_seed_a_different_one() {
+    let (x, y) = common::load("wine");
+    let forest = |seed: u64| {
+        let mut f = RandomForestClassifier::new(serde_json::from_value(serde_json::json!({"nEstimators": 10, "randomState": seed})).unwrap());
+        f.fit(&x, Some(&y)).unwrap();
+        f
+    };
+    let (a, b, c) = (forest(3), forest(3), forest(4));
+    assert_eq!(a.estimators().unwrap(), b.estimators().unwrap());
+    assert_eq!(a.predict_proba(&x).unwrap(), b.predict_proba(&x).unwrap());
+    assert_ne!(a.estimators().unwrap(), c.estimators().unwrap());
+    let kmeans = |seed: u64| {
+        let mut k = KMeans::new(serde_json::from_value(serde_json::json!({"nClusters": 4, "randomState": seed})).unwrap());
+        k.fit(&x, None).unwrap();
+        k.attributes()
+    };
+    assert_eq!(kmeans(1), kmeans(1));
+}
+
+#[test]
+fn out_of_bag_score_and_fitted_attributes() {
+    let (x, y) = common::load("breast_cancer");
+    let mut f = RandomForestClassifier::new(serde_json::from_value(serde_json::json!({"nEstimators": 50, "oobScore": true})).unwrap());
+    f.fit(&x, Some(&y)).unwrap();
+    let attr = |k: &str| f.attributes().into_iter().find(|(n, _)| *n == k).map(|(_, v)| v);
+    // scikit-learn's OOB accuracy here is about 0.96; a broken OOB mask would read ~1.0 or ~0.6.
+    let Some(webgrad_ml::Value::Scalar(oob)) = attr("oobScore") else { panic!("no oobScore") };
+    assert!((0.93..0.985).contains(&oob), "oob score {oob}");
+    assert_eq!(attr("classes"), Some(webgrad_ml::Value::Vector(vec![0.0, 1.0])));
+    let Some(webgrad_ml::Value::Matrix(m)) = attr("oobDecisionFunction") else { panic!() };
+    assert_eq!((m.rows, m.cols), (x.rows, 2));
+    // A tree that fits its training data perfectly, and a stump that cannot.
+    let mut t = DecisionTreeClassifier::default();
+    t.fit(&x, Some(&y)).unwrap();
+    assert_eq!(t.score(&x, &y).unwrap(), 1.0);
+    let mut stump = DecisionTreeClassifier::new(serde_json::from_value(serde_json::json!({"maxDepth": 1})).unwrap());
+    stump.fit(&x, Some(&y)).unwrap();
+    assert_eq!((stump.get_depth().unwrap(), stump.get_n_leaves().unwrap()), (1, 2));
+    let p = stump.predict_proba(&x).unwrap();
+    assert!((0..p.rows).all(|i| (p.row(i).iter().sum::<f64>() - 1.0).abs() < 1e-12));
+}
+
+#[test]
+fn degenerate_data_does_not_panic() {
+    let same = Matrix::from_rows(&vec![vec![1.0, 2.0]; 6]).unwrap();
+    let y = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+    for mut m in all_estimators() {
+        m.fit(&same, Some(&y)).unwrap_or_else(|e| panic!("{}: {e}", m.name()));
+        assert_eq!(m.predict(&same).unwrap().len(), 6);
+    }
+    let one = Matrix::from_rows(&[vec![5.0]]).unwrap();
+    let mut t = DecisionTreeRegressor::default();
+    t.fit(&one, Some(&[2.0])).unwrap();
+    assert_eq!(t.predict(&one).unwrap(), vec![2.0]);
+    // Class weights of zero for every class leave nothing to grow on: a lone leaf, no panic.
+    let mut t = DecisionTreeClassifier::new(serde_json::from_value(serde_json::json!({"classWeight": {"0": 0, "1": 0}})).unwrap());
+    t.fit(&same, Some(&y)).unwrap();
+    assert_eq!(t.get_n_leaves().unwrap(), 1);
+}

@@ -12,8 +12,10 @@ fixed split (train and test row indices, in the order both sides use) and expect
 * KNN: exact predictions (and probabilities) on test rows whose k-th and (k+1)-th nearest
   training rows are not at the same distance; "tied" marks the others, where scikit-learn's order
   (it computes distances by the dot-product expansion, with rounding) is arbitrary.
-* Forests and k-means draw differently from scikit-learn, so only scores compare: the mean and
-  range of scikit-learn's test score over seeds 0..4 and a stated margin.
+* Forests and k-means draw differently from scikit-learn, so only scores compare: the Rust
+  score (test accuracy, balanced accuracy on rare_events, R², or k-means inertia on all rows)
+  must lie in the range of scikit-learn's over seeds 0..4 widened by "margin" (absolute for
+  scores, relative for inertia).
 """
 import sys
 import pathlib
