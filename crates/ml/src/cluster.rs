@@ -145,9 +145,9 @@ fn lloyd(x: &Matrix, mut centers: Matrix, max_iter: usize, tol: f64) -> Fitted {
             }
         }
         let mut shift = 0.0;
-        for c in 0..k {
-            if counts[c] > 0.0 {
-                sums.row_mut(c).iter_mut().for_each(|s| *s /= counts[c]);
+        for (c, &count) in counts.iter().enumerate() {
+            if count > 0.0 {
+                sums.row_mut(c).iter_mut().for_each(|s| *s /= count);
             } else {
                 sums.row_mut(c).copy_from_slice(centers.row(c));
             }
@@ -196,7 +196,7 @@ impl KMeans {
         if p.n_clusters == 0 || p.n_clusters > n {
             return Err(MlError::new(what, format!("nClusters is {} but must be in 1..={n} (the number of samples)", p.n_clusters)));
         }
-        if p.max_iter == 0 || !(p.tol >= 0.0) {
+        if p.max_iter == 0 || p.tol.is_nan() || p.tol < 0.0 {
             return Err(MlError::new(what, format!("maxIter must be >= 1 and tol >= 0 (got {} and {})", p.max_iter, p.tol)));
         }
         Ok((runs, plus))

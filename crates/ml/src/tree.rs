@@ -85,7 +85,7 @@ impl TreeOptions<'_> {
         if self.max_depth == Some(0) {
             return Err(MlError::new(what, "maxDepth must be at least 1 (or null for no limit)"));
         }
-        if !(self.min_impurity_decrease >= 0.0) {
+        if self.min_impurity_decrease.is_nan() || self.min_impurity_decrease < 0.0 {
             return Err(MlError::new(what, format!("minImpurityDecrease must be >= 0, not {}", self.min_impurity_decrease)));
         }
         Ok(Limits {
