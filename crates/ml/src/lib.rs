@@ -209,10 +209,9 @@ pub fn encode_labels(y: &[f64]) -> (Vec<f64>, Vec<usize>) {
 /// scikit-learn's `class_weight`: none, `'balanced'` (n_samples / (n_classes · count)), or
 /// explicit weights by class label.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "serde_json::Value")]
 pub enum ClassWeight {
     #[default]
-    #[serde(skip)]
     None,
     Balanced(BalancedTag),
     Map(std::collections::BTreeMap<String, f64>),
@@ -222,6 +221,23 @@ pub enum ClassWeight {
 #[serde(rename_all = "lowercase")]
 pub enum BalancedTag {
     Balanced,
+}
+
+impl TryFrom<serde_json::Value> for ClassWeight {
+    type Error = String;
+    /// `'balanced'` or `{label: weight}`; anything else is named in the error.
+    fn try_from(v: serde_json::Value) -> std::result::Result<Self, String> {
+        use serde_json::Value as J;
+        match &v {
+            J::String(s) if s == "balanced" => Ok(ClassWeight::Balanced(BalancedTag::Balanced)),
+            J::Object(m) => m
+                .iter()
+                .map(|(k, w)| w.as_f64().map(|w| (k.clone(), w)).ok_or_else(|| format!("classWeight for class {k} must be a number, not {w}")))
+                .collect::<std::result::Result<_, _>>()
+                .map(ClassWeight::Map),
+            _ => Err(format!("classWeight must be null, 'balanced' or {{label: weight}}, not {v}")),
+        }
+    }
 }
 
 impl ClassWeight {

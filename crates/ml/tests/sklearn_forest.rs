@@ -56,11 +56,11 @@ fn a_seeded_forest_is_reproducible_and_bad_input_is_named() {
     assert_eq!(fit(1), fit(1));
     assert_ne!(fit(1), fit(2));
     let mut t = registry::create("DecisionTreeClassifier", "{\"criterion\": \"mse\"}").unwrap();
-    assert!(t.fit(&x, Some(&y)).unwrap_err().to_string().contains("criterion \"mse\""));
+    assert!(t.fit(&x, Some(&y)).unwrap_err().to_string().contains("criterion must be 'gini', 'entropy' or 'log_loss', not \"mse\""));
     let mut t = registry::create("DecisionTreeRegressor", "{\"maxFeatures\": \"half\"}").unwrap();
-    assert!(t.fit(&x, Some(&y)).unwrap_err().to_string().contains("maxFeatures \"half\""));
-    let mut f = registry::create("RandomForestClassifier", "{\"classWeight\": \"sometimes\"}").unwrap();
-    assert!(f.fit(&x, Some(&y)).unwrap_err().to_string().contains("classWeight \"sometimes\""));
+    assert!(t.fit(&x, Some(&y)).unwrap_err().to_string().contains("maxFeatures must be null, 'sqrt', 'log2', a count in 1..=4 or a fraction in (0, 1], not \"half\""));
+    let err = registry::create("RandomForestClassifier", "{\"classWeight\": \"sometimes\"}").err().unwrap().to_string();
+    assert!(err.contains("classWeight must be null, 'balanced', 'balanced_subsample' or {label: weight}, not \"sometimes\""), "{err}");
     let mut t = registry::create("DecisionTreeClassifier", "{}").unwrap();
     t.fit(&x, Some(&y)).unwrap();
     let one = webgrad_ml::Matrix::new(vec![1.0, 2.0], 1, 2).unwrap();

@@ -87,10 +87,10 @@ fn seeded_kmeans_is_reproducible_and_bad_input_is_named() {
     };
     assert_eq!(fit(3), fit(3));
     let mut m = registry::create("KMeans", "{\"nClusters\": 200}").unwrap();
-    assert!(m.fit(&x, None).unwrap_err().to_string().contains("nClusters = 200 must be between 1 and the number of samples (150)"));
+    assert!(m.fit(&x, None).unwrap_err().to_string().contains("nClusters is 200 but must be in 1..=150 (the number of samples)"));
     let mut k = registry::create("KNeighborsClassifier", "{\"nNeighbors\": 500}").unwrap();
     let y = vec![0.0; 150];
-    assert!(k.fit(&x, Some(&y)).unwrap_err().to_string().contains("nNeighbors = 500 is more than the 150 training samples"));
+    assert!(k.fit(&x, Some(&y)).unwrap_err().to_string().contains("nNeighbors is 500 but there are only 150 training samples"));
     let k = registry::create("KNeighborsRegressor", "{}").unwrap();
     assert!(k.predict(&x).unwrap_err().to_string().contains("not fitted"));
     let Err(e) = registry::create("KMeans", "{\"nClusterz\": 2}") else { panic!("a misspelt parameter was accepted") };
