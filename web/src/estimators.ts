@@ -2,7 +2,8 @@
 // defaults are scikit-learn 1.5's and live in the engine (webgrad-ml): an option left out here
 // is left out of what the engine receives.
 import { Estimator } from './ml.js';
-import type { Tensor } from './tensor.js';
+import { engine } from './engine.js';
+import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 export { Estimator } from './ml.js';
 export type { Data, EstimatorKind } from './ml.js';
@@ -151,4 +152,19 @@ export class MinMaxScaler extends Estimator<MinMaxScalerParams> {
   get dataMax(): Tensor { return this.tensorAttr('dataMax'); }
   get scale(): Tensor { return this.tensorAttr('scale'); }
   get min(): Tensor { return this.tensorAttr('min'); }
+}
+
+/** scikit-learn's `compute_class_weight(classWeight, { classes, y })`: one weight per class in
+ *  `classes` order — e.g. the network's loss `{ type: 'softmaxCrossEntropy', classWeights }`.
+ *  Computed by the engine on the page. */
+export function computeClassWeight(classWeight: ClassWeight, opts: { classes: TensorLike; y: TensorLike }): number[] {
+  const numbers = (x: TensorLike): Float64Array => {
+    const t = asTensor(x);
+    try {
+      return Float64Array.from(t.dataSync());
+    } finally {
+      if (!(x instanceof Tensor)) t.dispose();
+    }
+  };
+  return Array.from(engine().computeClassWeight(JSON.stringify(classWeight ?? null), numbers(opts.classes), numbers(opts.y)));
 }

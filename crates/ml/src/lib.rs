@@ -223,6 +223,26 @@ pub enum BalancedTag {
     Balanced,
 }
 
+/// scikit-learn's `compute_class_weight(class_weight, classes=, y=)`: one weight per entry of
+/// `classes` (which must hold every label of `y`); what the network's weighted loss takes.
+pub fn compute_class_weight(class_weight: &ClassWeight, classes: &[f64], y: &[f64]) -> Result<Vec<f64>> {
+    let what = "computeClassWeight";
+    if let Some(v) = y.iter().find(|v| !v.is_finite()) {
+        return Err(MlError::new(what, format!("y holds {v}")));
+    }
+    let mut counts = vec![0usize; classes.len()];
+    for (i, v) in y.iter().enumerate() {
+        let k = classes.iter().position(|c| c == v).ok_or_else(|| MlError::new(what, format!("y[{i}] = {v} is not in classes")))?;
+        counts[k] += 1;
+    }
+    if matches!(class_weight, ClassWeight::Balanced(_)) {
+        if let Some(k) = counts.iter().position(|&c| c == 0) {
+            return Err(MlError::new(what, format!("class {} has no samples in y, so 'balanced' cannot weigh it", classes[k])));
+        }
+    }
+    class_weight.weights(what, classes, &counts)
+}
+
 impl TryFrom<serde_json::Value> for ClassWeight {
     type Error = String;
     /// `'balanced'` or `{label: weight}`; anything else is named in the error.
