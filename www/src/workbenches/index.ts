@@ -10,4 +10,5 @@ export interface Workbench {
 
 export const WORKBENCHES: Workbench[] = [
   { id: 'playground', title: '2-D playground', load: () => import('./playground/main') },
+  { id: 'tabular', title: 'Tabular data', load: () => import('./tabular/main') },
 ];
