@@ -1,11 +1,19 @@
 // End-to-end: the tabular workbench (#/tabular) in headless Chromium: a sample CSV, several
 // models and the baseline on the leaderboard, the threshold report, PCA, a bad CSV, a reload.
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { open, shot, test$, useSiteAndBrowser } from './harness';
+import { ARTIFACTS, open, shot, test$, useSiteAndBrowser } from './harness';
 
 const env = useSiteAndBrowser();
 const cell = async (page: Page, id: string) => parseFloat((await page.textContent(test$(id))) ?? 'NaN');
+/** Each panel on its own too: a whole phone-width page is too tall to look at in one image. */
+const panels = async (page: Page, name: string) => {
+  for (const id of ['setup', 'results', 'pca-panel']) {
+    const el = page.locator(`#${id}`);
+    if (await el.isVisible()) await el.screenshot({ path: join(ARTIFACTS, `${name}-${id}.png`) });
+  }
+};
 const idle = (page: Page) => page.waitForFunction(() => !(window as any).tabular.busy, undefined, { timeout: 60_000 });
 
 async function pickSample(page: Page, id: string) {
@@ -80,7 +88,7 @@ describe('tabular workbench', () => {
   });
 
   it('shows the accuracy trap on rare events, names the row of a bad CSV, and fits 360 px', async () => {
-    const ctx = await env.browser.newContext({ viewport: { width: 360, height: 800 }, deviceScaleFactor: 2 });
+    const ctx = await env.browser.newContext({ viewport: { width: 360, height: 800 }, deviceScaleFactor: 1 });
     const { page, errors } = await open(ctx, `${env.site.url}#/tabular`);
     await pickSample(page, 'rare_events');
     await page.check(test$('balanced'));
@@ -91,6 +99,7 @@ describe('tabular workbench', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(362);
     await shot(page, 'tabular-02-rare-events-360');
+    await panels(page, 'tabular-02-rare-events-360');
 
     await page.setInputFiles(test$('file'), { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,3\n4,5\n6,7,8\n') });
     await page.waitForSelector(`${test$('tab-error')}:not([hidden])`);
@@ -100,6 +109,31 @@ describe('tabular workbench', () => {
     // The page still works: the previous table is still there.
     expect(await page.textContent(test$('frame-info'))).toContain('rare_events');
     await shot(page, 'tabular-03-bad-csv-360');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('trains a network and multiclass models on iris, and regressors on diabetes', async () => {
+    const ctx = await env.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const { page, errors } = await open(ctx, `${env.site.url}#/tabular`);
+    await pickSample(page, 'iris');
+    await train(page, ['net', 'knn', 'nb']);
+    expect(await cell(page, 'net-accuracy')).toBeGreaterThan(0.8);
+    expect(await cell(page, 'knn-accuracy')).toBeGreaterThan(0.85);
+    expect(await cell(page, 'baseline-accuracy')).toBeLessThan(0.4);
+    await page.click(test$('row-nb'));
+    await page.waitForSelector(test$('confusion'));
+    await pickSample(page, 'diabetes');
+    expect(await page.textContent(test$('task-shown'))).toContain('regression');
+    await train(page, ['linreg', 'forestR', 'netR']);
+    const r2 = await cell(page, 'linreg-r2');
+    console.log(`diabetes: linear R² ${r2}, forest ${await cell(page, 'forestR-r2')}, network ${await cell(page, 'netR-r2')}`);
+    expect(r2).toBeGreaterThan(0.3);
+    expect(await cell(page, 'forestR-r2')).toBeGreaterThan(0.2);
+    expect(Math.abs(await cell(page, 'baseline-r2'))).toBeLessThan(0.05);
+    await page.waitForSelector(`${test$('pca')}[data-points="442"]`);
+    expect(await cell(page, 'netR-r2')).toBeGreaterThan(0.2);
+    await shot(page, 'tabular-04-diabetes');
     expect(errors).toEqual([]);
     await ctx.close();
   });

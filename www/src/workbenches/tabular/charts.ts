@@ -35,7 +35,7 @@ export interface Series { x: number[]; y: number[]; color: string; label: string
 /** Lines on [0, 1] × [0, 1] axes, with an optional marked point. */
 export function lines(c: HTMLCanvasElement, series: Series[], opts: { xLabel: string; yLabel: string; mark?: [number, number] }) {
   const { g, w, h } = prepare(c);
-  const L = 34, B = 26, T = 8, R = 8;
+  const L = 40, B = 26, T = 8, R = 8;
   const px = (x: number) => L + x * (w - L - R);
   const py = (y: number) => h - B - y * (h - B - T);
   g.strokeStyle = '#ccc';
@@ -44,7 +44,7 @@ export function lines(c: HTMLCanvasElement, series: Series[], opts: { xLabel: st
   g.lineWidth = 1;
   for (const t of [0, 0.5, 1]) {
     g.beginPath(); g.moveTo(px(0), py(t)); g.lineTo(px(1), py(t)); g.stroke();
-    g.fillText(t.toFixed(1), 6, py(t) + 3);
+    g.fillText(t.toFixed(1), 18, py(t) + 3);
     g.fillText(t.toFixed(1), px(t) - 7, h - B + 12);
   }
   g.fillText(opts.xLabel, px(0.5) - 20, h - 3);

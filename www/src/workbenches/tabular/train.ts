@@ -147,7 +147,11 @@ export async function trainOne(
     }
     model.compile({ optimizer: wg.adam(0.01), loss });
     const epochs = 30;
-    await model.fit(xTrain, classification ? yTrain : yTrain.reshape([-1, 1]), {
+    // Regression targets are standardised for the network (wg.ml.StandardScaler) and its
+    // predictions mapped back with the scaler's mean and scale.
+    const scaler = classification ? null : new wg.ml.StandardScaler();
+    const target = scaler ? await scaler.fitTransform(yTrain.reshape([-1, 1])) : yTrain;
+    await model.fit(xTrain, target, {
       epochs, batchSize: 64, onEpochEnd: (e: number) => opts.onProgress((e + 1) / epochs),
     });
     if (classification) {
@@ -155,7 +159,9 @@ export async function trainOne(
       pred = proba.argMax(-1);
       sc = binary ? positive(proba) : proba;
     } else {
-      pred = (await model.predict(xTest)).reshape([-1]);
+      const out = (await model.predict(xTest)).reshape([-1]);
+      pred = out.mul(scaler!.scale.item()).add(scaler!.mean.item());
+      scaler!.dispose();
     }
     model.dispose();
   }
