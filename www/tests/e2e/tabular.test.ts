@@ -9,7 +9,7 @@ const env = useSiteAndBrowser();
 const cell = async (page: Page, id: string) => parseFloat((await page.textContent(test$(id))) ?? 'NaN');
 /** Each panel on its own too: a whole phone-width page is too tall to look at in one image. */
 const panels = async (page: Page, name: string) => {
-  for (const id of ['setup', 'results', 'pca-panel']) {
+  for (const id of ['data-panel', 'setup', 'results', 'pca-panel']) {
     const el = page.locator(`#${id}`);
     if (await el.isVisible()) await el.screenshot({ path: join(ARTIFACTS, `${name}-${id}.png`) });
   }
@@ -19,6 +19,7 @@ const idle = (page: Page) => page.waitForFunction(() => !(window as any).tabular
 async function pickSample(page: Page, id: string) {
   await page.selectOption(test$('sample'), id);
   await page.waitForSelector(`${test$('preview')} table`);
+  await page.waitForSelector(`${test$('task-shown')}[data-task]`);
   await idle(page);
 }
 
@@ -78,7 +79,7 @@ describe('tabular workbench', () => {
     await page.waitForTimeout(300);
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
-    await page.waitForSelector(`${test$('preview')} table`);
+    await page.waitForSelector(`${test$('task-shown')}[data-task]`);
     expect(await page.textContent(test$('frame-info'))).toContain('569 rows');
     expect(await page.isChecked(test$('balanced'))).toBe(true);
     expect(await page.isChecked(test$('model-forest'))).toBe(true);
@@ -109,6 +110,7 @@ describe('tabular workbench', () => {
     // The page still works: the previous table is still there.
     expect(await page.textContent(test$('frame-info'))).toContain('rare_events');
     await shot(page, 'tabular-03-bad-csv-360');
+    await panels(page, 'tabular-03-bad-csv-360');
     expect(errors).toEqual([]);
     await ctx.close();
   });

@@ -86,8 +86,8 @@ export function bars(c: HTMLCanvasElement, labels: string[], values: number[]) {
   });
 }
 
-/** Points coloured one by one. */
-export function scatter(c: HTMLCanvasElement, xs: ArrayLike<number>, ys: ArrayLike<number>, colors: string[]) {
+/** Points coloured one by one, drawn in `order` (later on top). */
+export function scatter(c: HTMLCanvasElement, xs: ArrayLike<number>, ys: ArrayLike<number>, colors: string[], order?: number[]) {
   const { g, w, h } = prepare(c);
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < xs.length; i++) {
@@ -96,7 +96,8 @@ export function scatter(c: HTMLCanvasElement, xs: ArrayLike<number>, ys: ArrayLi
   const pad = 10;
   const sx = (w - 2 * pad) / (x1 - x0 || 1), sy = (h - 2 * pad) / (y1 - y0 || 1);
   g.globalAlpha = 0.75;
-  for (let i = 0; i < xs.length; i++) {
+  for (let j = 0; j < xs.length; j++) {
+    const i = order ? order[j] : j;
     g.fillStyle = colors[i];
     g.beginPath();
     g.arc(pad + (xs[i] - x0) * sx, h - pad - (ys[i] - y0) * sy, 2.6, 0, 2 * Math.PI);

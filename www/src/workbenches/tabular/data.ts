@@ -49,7 +49,7 @@ export async function parse(input: string | Blob, bar: HTMLElement): Promise<wg.
   }
 }
 
-const num = (v: number | null) => (v === null ? '—' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : v.toFixed(2));
+const num = (v: number | null) => (v === null ? '—' : Math.abs(v) < 1e-9 ? '0' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : v.toFixed(2));
 const cell = (v: wg.data.Cell) => (v === null ? '' : typeof v === 'number' ? String(Math.round(v * 1e4) / 1e4) : String(v));
 
 /** The first rows with a header cell per column: name, kind, stats, histogram. */

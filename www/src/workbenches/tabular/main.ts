@@ -28,8 +28,8 @@ let rows: Row[] = [];
 let selected: string | null = null;
 let busy = false;
 
-function error(msg: string | null) {
-  const el = $('#tab-error');
+function error(msg: string | null, where: 'tab-error' | 'train-error' = 'tab-error') {
+  const el = $(`#${where}`);
   el.hidden = msg === null;
   el.textContent = msg ?? '';
 }
@@ -53,14 +53,6 @@ function fit(s: Settings | null, f: wg.data.DataFrame): Settings {
   return { ...d, ...s, target, features: features.length ? features : d.features };
 }
 
-function guessTask(f: wg.data.DataFrame, s: Settings): Task {
-  if (s.task !== 'auto') return s.task;
-  const c = f.columns.find((x) => x.name === s.target)!;
-  // The package guesses the task in toTensors; before that, show the same rule it documents:
-  // categories and booleans are classes, numbers with few distinct values too.
-  return c.kind === 'number' || (c.kind === 'integer' && c.stats.unique > 20) ? 'regression' : 'classification';
-}
-
 function persist() {
   if (settings) void saveSettings(settings).catch(() => {});
 }
@@ -68,7 +60,7 @@ function persist() {
 // ---- loading ---------------------------------------------------------------------------------
 
 async function load(input: string | Blob, name: string, restored?: Settings | null) {
-  if (busy) return;
+  if (busy) return error(`Still busy (reading or training); load ${name} again when it is done.`);
   error(null);
   busy = true;
   try {
@@ -76,6 +68,7 @@ async function load(input: string | Blob, name: string, restored?: Settings | nu
     frame?.dispose();
     frame = f;
     settings = fit(restored ?? null, f);
+    error(null, 'train-error');
     $('#frame-info').textContent = `${name}: ${f.numRows} rows × ${f.columns.length} columns (delimiter “${f.delimiter === '\t' ? 'tab' : f.delimiter}”).`;
     resetResults();
     renderSetup();
@@ -119,6 +112,9 @@ const drop = $('#drop');
 drop.ondragover = (e) => {
   e.preventDefault();
   drop.classList.add('over');
+};
+drop.onkeydown = (e) => {
+  if (e.key === 'Enter' || e.key === ' ') fileInput.click();
 };
 drop.ondragleave = () => drop.classList.remove('over');
 drop.ondrop = (e) => {
@@ -167,7 +163,34 @@ function renderSetup() {
       persist();
     });
   }
-  const task = guessTask(f, s);
+  void refreshTask();
+  $<HTMLSelectElement>('#color-by').value = s.colorBy;
+}
+
+let taskToken = 0;
+
+/** The task the package will use for this target (toTensors guesses it from the target column
+ *  when the task is 'auto'; asked here with one feature only), then the models for it. */
+async function refreshTask() {
+  const f = frame!, s = settings!;
+  const token = ++taskToken;
+  const shown = $('#task-shown');
+  delete shown.dataset.task;
+  let task: Task = s.task === 'auto' ? 'classification' : s.task;
+  let text = `Task: ${task} (chosen).`;
+  if (s.task === 'auto') {
+    const probe = f.columns.find((c) => c.name !== s.target && c.kind !== 'text');
+    try {
+      const t = await f.toTensors({ target: s.target, features: probe ? [probe.name] : [] });
+      t.x.dispose();
+      t.y.dispose();
+      task = t.task;
+      text = `Task: ${task} (guessed from the target${t.classes.length ? `: ${t.classes.length} classes` : ''}).`;
+    } catch (e) {
+      text = `Task: unknown — ${(e as Error).message}`;
+    }
+  }
+  if (token !== taskToken) return;
   const models = $('#models');
   models.innerHTML = '';
   for (const m of MODELS.filter((x) => x.task === task)) {
@@ -176,8 +199,9 @@ function renderSetup() {
       persist();
     });
   }
-  $('#task-shown').textContent = `Task: ${task}${s.task === 'auto' ? ' (guessed from the target)' : ''}.`;
-  $<HTMLSelectElement>('#color-by').value = s.colorBy;
+  $<HTMLInputElement>('#stratify').disabled = task === 'regression';
+  shown.textContent = text;
+  shown.dataset.task = task;
 }
 
 const bind = (sel: string, apply: (el: HTMLInputElement & HTMLSelectElement) => void, rerender = false) => {
@@ -235,9 +259,9 @@ async function prepare(): Promise<Prepared> {
 
 async function train() {
   if (busy || !frame || !settings) return;
-  error(null);
+  error(null, 'train-error');
   const s = settings;
-  if (!s.features.length) return error('Pick at least one feature.');
+  if (!s.features.length) return error('Pick at least one feature.', 'train-error');
   busy = true;
   const button = $<HTMLButtonElement>('#train');
   button.disabled = true;
@@ -274,7 +298,7 @@ async function train() {
     }
     await pca;
   } catch (e) {
-    error((e as Error).message);
+    error((e as Error).message, 'train-error');
   } finally {
     busy = false;
     button.disabled = false;

@@ -136,7 +136,7 @@ export function renderDetail(el: HTMLElement, p: Prepared, r: Result) {
     const cm = wg.metrics.confusionMatrix(yTest, r.pred, { labels: p.classes.map((_, i) => i) });
     confusionTable(s, p.classes, cm.matrix);
   } else {
-    const s = section(el, `Predicted vs true — ${r.title}`);
+    const s = section(el, `Predicted (↑) vs true (→) — ${r.title}`);
     const c = canvas(s, 'pred-vs-true', 'chart square');
     const t = Array.from(yTest.dataSync());
     scatter(c, t, Array.from(r.pred.dataSync()), t.map(() => classColor(1)));
@@ -160,6 +160,7 @@ export async function renderPca(c: HTMLCanvasElement, legend: HTMLElement, info:
   const ys = Array.from({ length: n }, (_, i) => d[2 * i + 1]);
   let colors: string[];
   let names: string[];
+  let order: number[] | undefined;
   if (by === 'cluster') {
     const k = p.task === 'classification' ? Math.min(10, p.classes.length) : 3;
     const km = new wg.ml.KMeans({ nClusters: k, nInit: 4, randomState: seed });
@@ -169,8 +170,13 @@ export async function renderPca(c: HTMLCanvasElement, legend: HTMLElement, info:
     names = Array.from({ length: k }, (_, i) => `cluster ${i + 1}`);
     info.textContent = `PC1 ${(ratio[0] * 100).toFixed(1)} %, PC2 ${(ratio[1] * 100).toFixed(1)} % of the variance; KMeans with ${k} clusters.`;
   } else if (p.task === 'classification') {
-    colors = Array.from(p.y.dataSync()).map(classColor);
+    const labels = Array.from(p.y.dataSync());
+    colors = labels.map(classColor);
     names = p.classes;
+    // Rare classes on top: the most common class is drawn first.
+    const count = new Map<number, number>();
+    for (const l of labels) count.set(l, (count.get(l) ?? 0) + 1);
+    order = labels.map((_, i) => i).sort((a, b) => count.get(labels[b])! - count.get(labels[a])!);
     info.textContent = `PC1 ${(ratio[0] * 100).toFixed(1)} %, PC2 ${(ratio[1] * 100).toFixed(1)} % of the variance.`;
   } else {
     const y = Array.from(p.y.dataSync());
@@ -180,7 +186,7 @@ export async function renderPca(c: HTMLCanvasElement, legend: HTMLElement, info:
     info.textContent = `PC1 ${(ratio[0] * 100).toFixed(1)} %, PC2 ${(ratio[1] * 100).toFixed(1)} %; darker = larger target.`;
   }
   z.dispose();
-  scatter(c, xs, ys, colors);
+  scatter(c, xs, ys, colors, order);
   c.dataset.points = String(n);
   legend.innerHTML = '';
   names.slice(0, 12).forEach((name, i) => {
