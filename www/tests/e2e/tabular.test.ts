@@ -111,6 +111,14 @@ describe('tabular workbench', () => {
     expect(await page.textContent(test$('frame-info'))).toContain('rare_events');
     await shot(page, 'tabular-03-bad-csv-360');
     await panels(page, 'tabular-03-bad-csv-360');
+    // A file dropped on the drop zone is read too, and clears the error.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x;y;label\n1;2;a\n2;1;b\n3;3;a\n4;2;b\n'], 'mini.csv', { type: 'text/csv' }));
+      document.querySelector('[data-test="drop"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => document.querySelector('[data-test="frame-info"]')!.textContent!.startsWith('mini.csv: 4 rows × 3 columns'));
+    expect(await page.isHidden(test$('tab-error'))).toBe(true);
     expect(errors).toEqual([]);
     await ctx.close();
   });

@@ -84,7 +84,14 @@ async function load(input: string | Blob, name: string, restored?: Settings | nu
 }
 
 function resetResults() {
-  prepared?.x.dispose();
+  if (prepared) {
+    const { x, y, split } = prepared;
+    for (const t of [x, y, split.xTrain, split.xTest, split.yTrain, split.yTest]) t.dispose();
+  }
+  for (const r of rows) {
+    r.result?.pred.dispose();
+    r.result?.score?.dispose();
+  }
   prepared = null;
   rows = [];
   selected = null;
