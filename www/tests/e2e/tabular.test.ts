@@ -95,7 +95,9 @@ describe('tabular workbench', () => {
     await page.check(test$('balanced'));
     await train(page, ['logreg']);
     expect(await cell(page, 'baseline-accuracy')).toBeCloseTo(0.976, 2);
+    expect(await cell(page, 'baseline-recall')).toBe(0);
     expect(await cell(page, 'baseline-recallAtP90')).toBe(0);
+    expect(await cell(page, 'logreg-recall')).toBeGreaterThan(0.3);
     expect(await cell(page, 'logreg-rocAuc')).toBeGreaterThan(0.5);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(362);
@@ -119,6 +121,11 @@ describe('tabular workbench', () => {
     });
     await page.waitForFunction(() => document.querySelector('[data-test="frame-info"]')!.textContent!.startsWith('mini.csv: 4 rows × 3 columns'));
     expect(await page.isHidden(test$('tab-error'))).toBe(true);
+    // "Forget it" clears the stored copy: a reload starts empty.
+    await page.click(test$('forget'));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.isHidden('#setup')).toBe(true);
     expect(errors).toEqual([]);
     await ctx.close();
   });

@@ -5,7 +5,7 @@ import * as wg from 'webgrad';
 import { DeviceView } from '../../shared/views/deviceView';
 import { parse, renderPreview, sampleText, SAMPLES } from './data';
 import { renderDetail, renderLeaderboard, renderPca, type Row } from './results';
-import { loadSession, saveSession, saveSettings, type Settings } from './store';
+import { clearSession, loadSession, saveSession, saveSettings, type Settings } from './store';
 import { baseline, DEFAULT_MODELS, MODELS, trainOne, type Prepared, type Task } from './train';
 import page from './page.html?raw';
 import './style.css';
@@ -129,6 +129,19 @@ drop.ondrop = (e) => {
   drop.classList.remove('over');
   const f = e.dataTransfer?.files[0];
   if (f) void load(f, f.name);
+};
+
+$('#forget').onclick = async () => {
+  if (busy) return;
+  await clearSession().catch(() => {});
+  resetResults();
+  frame?.dispose();
+  frame = null;
+  settings = null;
+  sample.value = '';
+  $('#setup').hidden = true;
+  $('#preview').innerHTML = '';
+  $('#frame-info').textContent = 'Forgotten: nothing is stored in this browser now.';
 };
 
 // ---- setup -----------------------------------------------------------------------------------

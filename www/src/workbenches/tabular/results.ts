@@ -7,7 +7,7 @@ import type { Prepared, Result, Scores } from './train';
 const f3 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(3));
 
 const COLUMNS: Record<'classification' | 'regression', [keyof Scores, string][]> = {
-  classification: [['accuracy', 'Accuracy'], ['f1', 'F1'], ['rocAuc', 'ROC-AUC'], ['prAuc', 'PR-AUC'], ['recallAtP90', 'Recall @ P≥0.9']],
+  classification: [['accuracy', 'Accuracy'], ['recall', 'Recall'], ['f1', 'F1'], ['rocAuc', 'ROC-AUC'], ['prAuc', 'PR-AUC'], ['recallAtP90', 'Recall @ P≥0.9']],
   regression: [['r2', 'R²'], ['mae', 'MAE']],
 };
 
@@ -15,7 +15,7 @@ export interface Row { id: string; title: string; status: string; error?: boolea
 
 export function renderLeaderboard(table: HTMLTableElement, p: Prepared, rows: Row[], selected: string | null, pick: (id: string) => void) {
   const binary = p.task === 'classification' && p.classes.length === 2;
-  const cols = COLUMNS[p.task].filter(([k]) => binary || (k !== 'prAuc' && k !== 'recallAtP90'));
+  const cols = COLUMNS[p.task].filter(([k]) => binary || (k !== 'prAuc' && k !== 'recallAtP90' && k !== 'recall'));
   table.innerHTML = '';
   const head = table.createTHead().insertRow();
   for (const h of ['Model', ...cols.map((c) => c[1]), 'Train ms', 'Status']) head.insertCell().outerHTML = `<th>${h}</th>`;

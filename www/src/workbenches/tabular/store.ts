@@ -67,3 +67,7 @@ export async function loadSession(): Promise<Session | undefined> {
     return undefined;
   }
 }
+
+export async function clearSession(): Promise<void> {
+  await tx('readwrite', (store) => store.delete(KEY));
+}

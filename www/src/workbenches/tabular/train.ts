@@ -41,6 +41,8 @@ export const DEFAULT_MODELS = ['logreg', 'tree', 'forest', 'nb', 'linreg', 'ridg
 export interface Scores {
   accuracy?: number;
   f1?: number;
+  /** Binary: the positive class's recall at the model's own labels. */
+  recall?: number;
   rocAuc?: number;
   prAuc?: number;
   recallAtP90?: number;
@@ -91,6 +93,7 @@ export function score(p: Prepared, pred: wg.Tensor, sc?: wg.Tensor): Scores {
   if (p.task === 'regression') return { r2: m.r2(yTest, pred), mae: m.mae(yTest, pred) };
   const binary = p.classes.length === 2;
   const out: Scores = { accuracy: m.accuracy(yTest, pred), f1: m.f1(yTest, pred, { average: binary ? 'binary' : 'macro' }) };
+  if (binary) out.recall = m.recall(yTest, pred);
   const safe = (f: () => number) => {
     try { return f(); } catch { return undefined; }
   };
