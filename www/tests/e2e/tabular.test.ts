@@ -76,7 +76,7 @@ describe('tabular workbench', () => {
 
     // A reload restores the data and the settings from IndexedDB.
     await page.check(test$('balanced'));
-    await page.waitForTimeout(300);
+    await page.evaluate(() => (window as any).tabular.saved());
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForSelector(`${test$('task-shown')}[data-task]`);
@@ -122,7 +122,9 @@ describe('tabular workbench', () => {
     await page.waitForFunction(() => document.querySelector('[data-test="frame-info"]')!.textContent!.startsWith('mini.csv: 4 rows × 3 columns'));
     expect(await page.isHidden(test$('tab-error'))).toBe(true);
     // "Forget it" clears the stored copy: a reload starts empty.
+    await idle(page);
     await page.click(test$('forget'));
+    await page.waitForFunction(() => document.querySelector('[data-test="frame-info"]')!.textContent!.startsWith('Forgotten'));
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.isHidden('#setup')).toBe(true);

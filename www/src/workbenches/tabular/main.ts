@@ -3,10 +3,11 @@
 // Everything computational is a call into the `webgrad` package; this file wires the page.
 import * as wg from 'webgrad';
 import { DeviceView } from '../../shared/views/deviceView';
-import { parse, renderPreview, sampleText, SAMPLES } from './data';
+import { parse, sampleText, SAMPLES } from './data';
+import { SetupPanel, settingsFor } from './setup';
 import { renderDetail, renderLeaderboard, renderPca, type Row } from './results';
 import { clearSession, loadSession, saveSession, saveSettings, type Settings } from './store';
-import { baseline, DEFAULT_MODELS, MODELS, trainOne, type Prepared, type Task } from './train';
+import { baseline, MODELS, trainOne, type Prepared } from './train';
 import page from './page.html?raw';
 import './style.css';
 
@@ -34,27 +35,11 @@ function error(msg: string | null, where: 'tab-error' | 'train-error' = 'tab-err
   el.textContent = msg ?? '';
 }
 
-function defaults(f: wg.data.DataFrame): Settings {
-  const target = f.columns[f.columns.length - 1].name;
-  return {
-    target, features: f.columns.filter((c) => c.name !== target && c.kind !== 'text').map((c) => c.name),
-    impute: 'mean', scale: 'standard', oneHot: true, task: 'auto', testSize: 0.25, seed: 0, stratify: true,
-    balanced: false, models: DEFAULT_MODELS, colorBy: 'class',
-  };
-}
-
-/** Settings restored from storage, checked against this table's columns. */
-function fit(s: Settings | null, f: wg.data.DataFrame): Settings {
-  const d = defaults(f);
-  if (!s) return d;
-  const names = new Set(f.columnNames);
-  const target = names.has(s.target) ? s.target : d.target;
-  const features = s.features.filter((n) => names.has(n) && n !== target);
-  return { ...d, ...s, target, features: features.length ? features : d.features };
-}
-
+/** The last settings save, chained so that saves land in order. */
+let saving: Promise<void> = Promise.resolve();
 function persist() {
-  if (settings) void saveSettings(settings).catch(() => {});
+  const s = settings && structuredClone(settings);
+  if (s) saving = saving.then(() => saveSettings(s)).catch(() => {});
 }
 
 // ---- loading ---------------------------------------------------------------------------------
@@ -67,11 +52,11 @@ async function load(input: string | Blob, name: string, restored?: Settings | nu
     const f = await parse(input, $('#progress'));
     frame?.dispose();
     frame = f;
-    settings = fit(restored ?? null, f);
+    settings = settingsFor(restored ?? null, f);
     error(null, 'train-error');
     $('#frame-info').textContent = `${name}: ${f.numRows} rows × ${f.columns.length} columns (delimiter “${f.delimiter === '\t' ? 'tab' : f.delimiter}”).`;
     resetResults();
-    renderSetup();
+    setup.render();
     if (restored === undefined) {
       const text = typeof input === 'string' ? input : input.size < 64 * 2 ** 20 ? await input.text() : null;
       if (text !== null) await saveSession({ name, csv: text, settings }).catch(() => {});
@@ -132,7 +117,8 @@ drop.ondrop = (e) => {
 };
 
 $('#forget').onclick = async () => {
-  if (busy) return;
+  if (busy) return error('Still busy (reading or training); forget the data when it is done.');
+  error(null);
   await clearSession().catch(() => {});
   resetResults();
   frame?.dispose();
@@ -144,112 +130,7 @@ $('#forget').onclick = async () => {
   $('#frame-info').textContent = 'Forgotten: nothing is stored in this browser now.';
 };
 
-// ---- setup -----------------------------------------------------------------------------------
-
-function checkbox(parent: HTMLElement, label: string, test: string, checked: boolean, onChange: (on: boolean) => void) {
-  const l = document.createElement('label');
-  l.className = 'check';
-  const i = document.createElement('input');
-  i.type = 'checkbox';
-  i.checked = checked;
-  i.dataset.test = test;
-  i.onchange = () => onChange(i.checked);
-  l.append(i, label);
-  parent.append(l);
-}
-
-function renderSetup() {
-  const f = frame!, s = settings!;
-  $('#setup').hidden = false;
-  renderPreview($('#preview'), f, s.target);
-  const target = $<HTMLSelectElement>('#target');
-  target.replaceChildren(...f.columnNames.map((n) => new Option(n, n)));
-  target.value = s.target;
-  $<HTMLSelectElement>('#task').value = s.task;
-  $<HTMLSelectElement>('#impute').value = s.impute;
-  $<HTMLSelectElement>('#scale').value = s.scale;
-  $<HTMLInputElement>('#onehot').checked = s.oneHot;
-  $<HTMLInputElement>('#test-size').value = String(s.testSize);
-  $('#test-size-value').textContent = `${Math.round(s.testSize * 100)} %`;
-  $<HTMLInputElement>('#seed').value = String(s.seed);
-  $<HTMLInputElement>('#stratify').checked = s.stratify;
-  $<HTMLInputElement>('#balanced').checked = s.balanced;
-  const feats = $('#features');
-  feats.innerHTML = '';
-  for (const c of f.columns) {
-    if (c.name === s.target) continue;
-    checkbox(feats, c.name, `feature-${c.name}`, s.features.includes(c.name), (on) => {
-      s.features = on ? [...s.features, c.name] : s.features.filter((n) => n !== c.name);
-      persist();
-    });
-  }
-  void refreshTask();
-  $<HTMLSelectElement>('#color-by').value = s.colorBy;
-}
-
-let taskToken = 0;
-
-/** The task the package will use for this target (toTensors guesses it from the target column
- *  when the task is 'auto'; asked here with one feature only), then the models for it. */
-async function refreshTask() {
-  const f = frame!, s = settings!;
-  const token = ++taskToken;
-  const shown = $('#task-shown');
-  delete shown.dataset.task;
-  let task: Task = s.task === 'auto' ? 'classification' : s.task;
-  let text = `Task: ${task} (chosen).`;
-  if (s.task === 'auto') {
-    const probe = f.columns.find((c) => c.name !== s.target && c.kind !== 'text');
-    try {
-      const t = await f.toTensors({ target: s.target, features: probe ? [probe.name] : [] });
-      t.x.dispose();
-      t.y.dispose();
-      task = t.task;
-      text = `Task: ${task} (guessed from the target${t.classes.length ? `: ${t.classes.length} classes` : ''}).`;
-    } catch (e) {
-      text = `Task: unknown — ${(e as Error).message}`;
-    }
-  }
-  if (token !== taskToken) return;
-  const models = $('#models');
-  models.innerHTML = '';
-  for (const m of MODELS.filter((x) => x.task === task)) {
-    checkbox(models, m.title, `model-${m.id}`, s.models.includes(m.id), (on) => {
-      s.models = on ? [...s.models, m.id] : s.models.filter((id) => id !== m.id);
-      persist();
-    });
-  }
-  $<HTMLInputElement>('#stratify').disabled = task === 'regression';
-  shown.textContent = text;
-  shown.dataset.task = task;
-}
-
-const bind = (sel: string, apply: (el: HTMLInputElement & HTMLSelectElement) => void, rerender = false) => {
-  const el = $<HTMLInputElement & HTMLSelectElement>(sel);
-  const kind: string = el.type;
-  el.addEventListener(kind === 'range' || kind === 'number' ? 'input' : 'change', () => {
-    if (!settings) return;
-    apply(el);
-    persist();
-    if (rerender) renderSetup();
-    else if (kind === 'range') $('#test-size-value').textContent = `${Math.round(settings.testSize * 100)} %`;
-  });
-};
-bind('#target', (el) => {
-  const s = settings!;
-  const old = s.target;
-  s.target = el.value;
-  s.features = s.features.filter((n) => n !== el.value);
-  if (frame!.columns.find((c) => c.name === old)?.kind !== 'text') s.features.push(old);
-}, true);
-bind('#task', (el) => (settings!.task = el.value as Settings['task']), true);
-bind('#impute', (el) => (settings!.impute = el.value as Settings['impute']));
-bind('#scale', (el) => (settings!.scale = el.value as Settings['scale']));
-bind('#onehot', (el) => (settings!.oneHot = el.checked));
-bind('#test-size', (el) => (settings!.testSize = Number(el.value)));
-bind('#seed', (el) => (settings!.seed = Math.max(0, Math.floor(Number(el.value) || 0))));
-bind('#stratify', (el) => (settings!.stratify = el.checked));
-bind('#balanced', (el) => (settings!.balanced = el.checked));
+const setup = new SetupPanel({ frame: () => frame, settings: () => settings, changed: persist });
 
 // ---- training --------------------------------------------------------------------------------
 
@@ -358,6 +239,8 @@ async function start() {
 Object.assign(window, {
   tabular: {
     get busy() { return busy; },
+    /** Resolves when the settings are in IndexedDB. */
+    saved: () => saving,
     get settings() { return settings; },
     get rows() { return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, scores: r.result?.scores, ms: r.result?.ms })); },
   },
