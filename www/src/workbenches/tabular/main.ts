@@ -59,7 +59,11 @@ async function load(input: string | Blob, name: string, restored?: Settings | nu
     setup.render();
     if (restored === undefined) {
       const text = typeof input === 'string' ? input : input.size < 64 * 2 ** 20 ? await input.text() : null;
-      if (text !== null) await saveSession({ name, csv: text, settings }).catch(() => {});
+      if (text !== null) {
+        const session = { name, csv: text, settings: structuredClone(settings) };
+        saving = saving.then(() => saveSession(session)).catch(() => {});
+        await saving;
+      }
     }
   } catch (e) {
     error(`Could not read ${name}: ${(e as Error).message}`);
@@ -119,7 +123,8 @@ drop.ondrop = (e) => {
 $('#forget').onclick = async () => {
   if (busy) return error('Still busy (reading or training); forget the data when it is done.');
   error(null);
-  await clearSession().catch(() => {});
+  saving = saving.then(() => clearSession()).catch(() => {});
+  await saving;
   resetResults();
   frame?.dispose();
   frame = null;
