@@ -63,6 +63,8 @@ async function load(input: string | Blob, name: string, restored?: Settings | nu
         const session = { name, csv: text, settings: structuredClone(settings) };
         saving = saving.then(() => saveSession(session)).catch(() => {});
         await saving;
+      } else {
+        $('#frame-info').append(' It is too big to keep in this browser: a reload will not bring it back.');
       }
     }
   } catch (e) {
