@@ -125,7 +125,7 @@ export class KMeans extends Estimator<KMeansParams> {
   get nIter(): number { return this.numberAttr('nIter'); }
 }
 
-export interface PCAParams { nComponents?: number | null; whiten?: boolean }
+export interface PCAParams { nComponents?: number | null; whiten?: boolean; svdSolver?: 'auto' | 'full' | 'covariance_eigh' }
 export class PCA extends Estimator<PCAParams> {
   constructor(params: PCAParams = {}) { super('PCA', params); }
   /** [components, features], rows sorted by explained variance. */

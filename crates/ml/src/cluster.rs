@@ -7,6 +7,7 @@
 //! runs by inertia. Random draws come from our generator, not numpy's, so the clustering found
 //! agrees with scikit-learn's in inertia, not necessarily run by run.
 use crate::{check_features, check_xy, not_fitted, Estimator, Kind, Matrix, MlError, Result, Value};
+use crate::linalg::dot;
 use webgrad_core::Rng;
 
 /// `n_init`: "auto" (1 run for k-means++, 10 for random, as scikit-learn 1.4+) or a count.
@@ -118,11 +119,24 @@ fn lloyd(x: &Matrix, mut centers: Matrix, max_iter: usize, tol: f64) -> Fitted {
     let mut dist = vec![0.0; n];
     let mut n_iter = 0;
     let mut strict = false;
+    // ‖x‖² once; each assignment ranks centres by ‖c‖² − 2 x·c (scikit-learn's expansion: a
+    // dot product per pair instead of a difference), the first on ties.
+    let x_norms: Vec<f64> = (0..n).map(|i| dot(x.row(i), x.row(i))).collect();
     for it in 0..max_iter {
         n_iter = it + 1;
         let old_labels = labels.clone();
+        let c_norms: Vec<f64> = (0..k).map(|c| dot(centers.row(c), centers.row(c))).collect();
         for i in 0..n {
-            (labels[i], dist[i]) = nearest(x.row(i), &centers);
+            let row = x.row(i);
+            let (mut best, mut best_d) = (0, f64::INFINITY);
+            for (c, cn) in c_norms.iter().enumerate() {
+                let d = cn - 2.0 * dot(row, centers.row(c));
+                if d < best_d {
+                    (best, best_d) = (c, d);
+                }
+            }
+            labels[i] = best;
+            dist[i] = (x_norms[i] + best_d).max(0.0);
         }
         let mut sums = Matrix::zeros(k, d);
         let mut counts = vec![0.0; k];

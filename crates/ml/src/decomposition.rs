@@ -1,7 +1,8 @@
-//! PCA by the SVD of the centred data (scikit-learn's "full" solver), with scikit-learn 1.5's
-//! sign convention: each component's largest-magnitude loading is positive
+//! PCA by the SVD of the centred data (scikit-learn's "full" solver) or, for tall data, by the
+//! eigendecomposition of its covariance ("covariance_eigh": one pass over the rows, then a
+//! features × features problem), chosen as scikit-learn 1.5's "auto" does; with its sign convention: each component's largest-magnitude loading is positive
 //! (`svd_flip(u_based_decision=False)`), so results agree with scikit-learn, not just up to sign.
-use crate::linalg::{center, column_means, svd};
+use crate::linalg::{center, column_means, gram, svd, sym_eigen, Svd};
 use crate::{check_features, check_xy, not_fitted, Estimator, Kind, Matrix, MlError, Result, Value};
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
@@ -12,6 +13,23 @@ pub struct PCAParams {
     pub n_components: Option<f64>,
     /// Scale the projections to unit variance.
     pub whiten: bool,
+    /// "auto" (the default: "covariance_eigh" when there are at most 1000 features and at least
+    /// 10 times as many samples, else "full"), "full" or "covariance_eigh".
+    pub svd_solver: Option<String>,
+}
+
+/// The SVD of the centred `xc` from the eigendecomposition of `xcᵀ xc`: singular values are the
+/// square roots of its eigenvalues (negative rounding clipped to 0), `vt` its eigenvectors.
+fn svd_by_covariance(xc: &Matrix) -> Svd {
+    let p = xc.cols;
+    let (vals, vecs) = sym_eigen(&gram(xc, None), p);
+    let mut vt = Matrix::zeros(p, p);
+    for k in 0..p {
+        for j in 0..p {
+            vt.data[k * p + j] = vecs[j * p + k];
+        }
+    }
+    Svd { u: Matrix::zeros(0, 0), s: vals.iter().map(|v| v.max(0.0).sqrt()).collect(), vt }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -76,7 +94,14 @@ impl Estimator for PCA {
         }
         let most = x.rows.min(x.cols);
         let mean = column_means(x, None);
-        let mut d = svd(&center(x, &mean));
+        let covariance = match self.params.svd_solver.as_deref().unwrap_or("auto") {
+            "auto" => x.cols <= 1000 && x.rows >= 10 * x.cols,
+            "full" => false,
+            "covariance_eigh" => true,
+            other => return Err(MlError::new(name, format!("svdSolver must be 'auto', 'full' or 'covariance_eigh', not {other:?}"))),
+        };
+        let xc = center(x, &mean);
+        let mut d = if covariance { svd_by_covariance(&xc) } else { svd(&xc) };
         // svd_flip on the rows of vt: the largest |loading| (first one on ties) becomes positive.
         for c in 0..d.s.len() {
             let row = d.vt.row(c);
