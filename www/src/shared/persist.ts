@@ -1,6 +1,7 @@
 // Autosave to IndexedDB (state, epoch, loss history, weights) so that a reload restores the
 // experiment, and model files (safetensors with the spec in its metadata) to take away.
 
+import { keyValueStore } from './idb';
 import type { LossHistory } from './views/lossChart';
 
 /** Named f32 tensors (a model's weights), as the save/load views move them. */
@@ -17,47 +18,23 @@ export interface Saved {
   savedAt: number;
 }
 
-const DB = 'webgrad-playground';
-const STORE = 'experiments';
+const db = keyValueStore('webgrad-playground', 'experiments');
 const KEY = 'autosave';
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-async function tx<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const t = db.transaction(STORE, mode);
-      const r = f(t.objectStore(STORE));
-      t.oncomplete = () => resolve(r.result);
-      t.onerror = () => reject(t.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
 export async function autosave(s: Saved): Promise<void> {
-  await tx('readwrite', (store) => store.put(s, KEY));
+  await db.put(KEY, s);
 }
 
 export async function restore(): Promise<Saved | undefined> {
   try {
-    return await tx('readonly', (store) => store.get(KEY) as IDBRequest<Saved | undefined>);
+    return await db.get<Saved>(KEY);
   } catch {
     return undefined;
   }
 }
 
 export async function clearAutosave(): Promise<void> {
-  await tx('readwrite', (store) => store.delete(KEY));
+  await db.delete(KEY);
 }
 
 /** Offers `bytes` as a file download. */

@@ -1,6 +1,7 @@
 // The tabular workbench's session in IndexedDB: the CSV text and the settings, so that a reload
 // restores both. Nothing is sent anywhere.
 
+import { keyValueStore } from '../../shared/idb';
 export interface Settings {
   target: string;
   features: string[];
@@ -23,35 +24,11 @@ export interface Session {
   settings: Settings | null;
 }
 
-const DB = 'webgrad-tabular';
-const STORE = 'session';
+const db = keyValueStore('webgrad-tabular', 'session');
 const KEY = 'current';
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-async function tx<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const t = db.transaction(STORE, mode);
-      const r = f(t.objectStore(STORE));
-      t.oncomplete = () => resolve(r.result);
-      t.onerror = () => reject(t.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
 export async function saveSession(s: Session): Promise<void> {
-  await tx('readwrite', (store) => store.put(s, KEY));
+  await db.put(KEY, s);
 }
 
 /** Saves new settings beside the stored CSV (no-op when none is stored). */
@@ -62,12 +39,12 @@ export async function saveSettings(settings: Settings): Promise<void> {
 
 export async function loadSession(): Promise<Session | undefined> {
   try {
-    return await tx('readonly', (store) => store.get(KEY) as IDBRequest<Session | undefined>);
+    return await db.get<Session>(KEY);
   } catch {
     return undefined;
   }
 }
 
 export async function clearSession(): Promise<void> {
-  await tx('readwrite', (store) => store.delete(KEY));
+  await db.delete(KEY);
 }
