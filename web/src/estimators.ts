@@ -3,7 +3,7 @@
 // is left out of what the engine receives.
 import { Estimator } from './ml.js';
 import { engine } from './engine.js';
-import { Tensor, asTensor, type TensorLike } from './tensor.js';
+import { float64Values, type Tensor, type TensorLike } from './tensor.js';
 
 export { Estimator } from './ml.js';
 export type { Data, EstimatorKind } from './ml.js';
@@ -158,13 +158,5 @@ export class MinMaxScaler extends Estimator<MinMaxScalerParams> {
  *  `classes` order — e.g. the network's loss `{ type: 'softmaxCrossEntropy', classWeights }`.
  *  Computed by the engine on the page. */
 export function computeClassWeight(classWeight: ClassWeight, opts: { classes: TensorLike; y: TensorLike }): number[] {
-  const numbers = (x: TensorLike): Float64Array => {
-    const t = asTensor(x);
-    try {
-      return Float64Array.from(t.dataSync());
-    } finally {
-      if (!(x instanceof Tensor)) t.dispose();
-    }
-  };
-  return Array.from(engine().computeClassWeight(JSON.stringify(classWeight ?? null), numbers(opts.classes), numbers(opts.y)));
+  return Array.from(engine().computeClassWeight(JSON.stringify(classWeight ?? null), float64Values(opts.classes).data, float64Values(opts.y).data));
 }

@@ -1,22 +1,13 @@
 // `wg.metrics`: scikit-learn's metrics, computed by the engine (webgrad-ml) on the page. Labels
 // and scores are tensors or arrays; the results are numbers or plain objects.
 import { engine } from './engine.js';
-import { Tensor, asTensor, type TensorLike } from './tensor.js';
+import { float64Values, type TensorLike } from './tensor.js';
 
 export type Average = 'binary' | 'micro' | 'macro' | 'weighted';
 
-function values(what: string, x: TensorLike): { data: Float64Array; shape: number[] } {
-  const t = asTensor(x);
-  try {
-    return { data: Float64Array.from(t.dataSync()), shape: t.shape };
-  } finally {
-    if (!(x instanceof Tensor)) t.dispose();
-  }
-}
-
 function run<T>(name: string, yTrue: TensorLike, yPred: TensorLike, options?: object): T {
-  const t = values(name, yTrue);
-  const p = values(name, yPred);
+  const t = float64Values(yTrue);
+  const p = float64Values(yPred);
   const cols = p.shape.length === 2 ? p.shape[1] : undefined;
   const opts = cols !== undefined && !(options && 'cols' in options) ? { ...options, cols } : options;
   return engine().metric(name, t.data, p.data, opts) as T;

@@ -360,6 +360,17 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
 }
 
 /** `x` itself when it is a Tensor, else a new tensor of its values. */
+/** `x`'s values as float64 with its shape, for engine calls that take plain numbers; a tensor
+ *  made here from an array is freed at once. */
+export function float64Values(x: TensorLike): { data: Float64Array; shape: number[] } {
+  const t = asTensor(x);
+  try {
+    return { data: Float64Array.from(t.dataSync()), shape: t.shape };
+  } finally {
+    if (!(x instanceof Tensor)) t.dispose();
+  }
+}
+
 export function asTensor(x: TensorLike | number, dtype?: DType): Tensor {
   return x instanceof Tensor ? x : tensor(x, undefined, dtype);
 }

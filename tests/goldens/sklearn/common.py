@@ -27,6 +27,13 @@ def load(name):
     return x, y, header
 
 
+def split(n, seed=0):
+    """A seeded 3/4 : 1/4 split of row indices (train, test), as the Rust tests replay it."""
+    idx = np.random.default_rng(seed).permutation(n)
+    cut = n * 3 // 4
+    return idx[:cut], idx[cut:]
+
+
 def clean(v):
     """numpy values -> JSON-able lists of floats."""
     if isinstance(v, np.ndarray):

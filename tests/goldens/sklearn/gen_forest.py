@@ -15,13 +15,7 @@ from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.metrics import average_precision_score, recall_score
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from common import load, write
-
-
-def split(n, seed=0):
-    idx = np.random.default_rng(seed).permutation(n)
-    cut = n * 3 // 4
-    return idx[:cut], idx[cut:]
+from common import load, split, write
 
 
 def main():

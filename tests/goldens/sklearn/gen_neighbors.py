@@ -16,13 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.preprocessing import StandardScaler
 
-from common import load, write
-
-
-def split(n, seed=0):
-    idx = np.random.default_rng(seed).permutation(n)
-    cut = n * 3 // 4
-    return idx[:cut], idx[cut:]
+from common import load, split, write
 
 
 def main():
