@@ -6,8 +6,37 @@ use webgrad_core::Device;
 
 thread_local! {
     static CURRENT: RefCell<Device> = RefCell::new(webgrad_cpu::cpu());
+}
+#[cfg(feature = "webgpu")]
+thread_local! {
     /// The WebGPU device once `initWebgpu` has opened it.
     static WEBGPU: RefCell<Option<(Device, webgrad_webgpu::GpuBackend)>> = const { RefCell::new(None) };
+}
+
+/// What a CPU-only build says when asked for WebGPU.
+#[cfg(not(feature = "webgpu"))]
+const NO_WEBGPU: &str = "device: this build of the engine has no WebGPU backend (the CPU-only builds leave wgpu out; the package loads webgrad_webgpu.wasm when a model trains on WebGPU)";
+
+/// Whether this build contains the WebGPU backend.
+#[wasm_bindgen(js_name = hasWebgpu)]
+pub fn has_webgpu() -> bool {
+    cfg!(feature = "webgpu")
+}
+
+/// A tensor's values without blocking (a WebGPU tensor is mapped on the event loop).
+pub(crate) async fn read_f32(t: &webgrad_core::Tensor) -> webgrad_core::Result<Vec<f32>> {
+    #[cfg(feature = "webgpu")]
+    return webgrad_webgpu::read_f32_async(t).await;
+    #[cfg(not(feature = "webgpu"))]
+    return t.to_vec();
+}
+
+/// An i32 tensor's values without blocking.
+pub(crate) async fn read_i32(t: &webgrad_core::Tensor) -> webgrad_core::Result<Vec<i32>> {
+    #[cfg(feature = "webgpu")]
+    return webgrad_webgpu::read_i32_async(t).await;
+    #[cfg(not(feature = "webgpu"))]
+    return t.to_vec_i32();
 }
 
 pub(crate) fn current_device() -> Device {
@@ -15,19 +44,24 @@ pub(crate) fn current_device() -> Device {
 }
 
 /// Open the WebGPU device (once; later calls return at once). Rejects with the reason when
-/// there is no adapter. Returns the device's name.
+/// there is no adapter, or when this build has no WebGPU backend. Returns the device's name.
 #[wasm_bindgen(js_name = initWebgpu)]
 pub async fn init_webgpu() -> JsResult<String> {
-    if let Some((d, _)) = WEBGPU.with(|g| g.borrow().clone()) {
-        return Ok(d.name());
+    #[cfg(feature = "webgpu")]
+    {
+        if let Some((d, _)) = WEBGPU.with(|g| g.borrow().clone()) {
+            return Ok(d.name());
+        }
+        let backend = webgrad_webgpu::GpuBackend::new()
+            .await
+            .map_err(crate::js_err)?;
+        let device = backend.device();
+        let name = device.name();
+        WEBGPU.with(|g| *g.borrow_mut() = Some((device, backend)));
+        Ok(name)
     }
-    let backend = webgrad_webgpu::GpuBackend::new()
-        .await
-        .map_err(crate::js_err)?;
-    let device = backend.device();
-    let name = device.name();
-    WEBGPU.with(|g| *g.borrow_mut() = Some((device, backend)));
-    Ok(name)
+    #[cfg(not(feature = "webgpu"))]
+    Err(JsError::new(NO_WEBGPU))
 }
 
 /// Choose the device for new tensors: "cpu" (always), or "webgpu" after `initWebgpu`. Tensors
@@ -36,9 +70,12 @@ pub async fn init_webgpu() -> JsResult<String> {
 pub fn set_device(kind: &str) -> JsResult<String> {
     let device = match kind {
         "cpu" => webgrad_cpu::cpu(),
+        #[cfg(feature = "webgpu")]
         "webgpu" => WEBGPU
             .with(|g| g.borrow().as_ref().map(|(d, _)| d.clone()))
             .ok_or_else(|| JsError::new("device: call initWebgpu() before choosing \"webgpu\""))?,
+        #[cfg(not(feature = "webgpu"))]
+        "webgpu" => return Err(JsError::new(NO_WEBGPU)),
         other => {
             return Err(JsError::new(&format!(
                 "device: unknown device {other:?} (use \"cpu\" or \"webgpu\")"
@@ -54,12 +91,18 @@ pub fn set_device(kind: &str) -> JsResult<String> {
 /// `undefined` while it works or was never opened. Once lost, every op on its tensors fails.
 #[wasm_bindgen(js_name = webgpuLostReason)]
 pub fn webgpu_lost_reason() -> Option<String> {
+    #[cfg(not(feature = "webgpu"))]
+    return None;
+    #[cfg(feature = "webgpu")]
     WEBGPU.with(|g| g.borrow().as_ref().and_then(|(_, b)| b.lost_reason()))
 }
 
 /// Destroy the WebGPU device as a driver reset would (tests of the device-loss recovery).
 #[wasm_bindgen(js_name = simulateWebgpuLoss)]
 pub fn simulate_webgpu_loss() -> JsResult<()> {
+    #[cfg(not(feature = "webgpu"))]
+    return Err(JsError::new(NO_WEBGPU));
+    #[cfg(feature = "webgpu")]
     WEBGPU.with(|g| match g.borrow().as_ref() {
         Some((_, b)) => {
             b.destroy_for_test();

@@ -11,8 +11,11 @@ mod fit;
 mod io;
 mod model;
 mod tensor;
+#[cfg(feature = "tabular")]
 mod table;
+#[cfg(feature = "tabular")]
 mod metrics;
+#[cfg(feature = "tabular")]
 mod ml;
 
 pub use data::WasmDataset;

@@ -199,7 +199,7 @@ impl WasmModel {
             let to_cpu = |list: Vec<(String, Tensor)>| async {
                 let mut out = Vec::with_capacity(list.len());
                 for (n, t) in list {
-                    let v = webgrad_webgpu::read_f32_async(&t).await?;
+                    let v = crate::device::read_f32(&t).await?;
                     out.push((n, Tensor::from_vec(v, t.shape(), &cpu)?));
                 }
                 webgrad_core::Result::Ok(out)

@@ -195,7 +195,7 @@ impl WasmTensor {
     pub fn read_f32(&self) -> js_sys::Promise {
         let t = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let v = webgrad_webgpu::read_f32_async(&t)
+            let v = crate::device::read_f32(&t)
                 .await
                 .map_err(|e| JsValue::from(js_err(e)))?;
             Ok(js_sys::Float32Array::from(&v[..]).into())
@@ -206,7 +206,7 @@ impl WasmTensor {
     pub fn read_i32(&self) -> js_sys::Promise {
         let t = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let v = webgrad_webgpu::read_i32_async(&t)
+            let v = crate::device::read_i32(&t)
                 .await
                 .map_err(|e| JsValue::from(js_err(e)))?;
             Ok(js_sys::Int32Array::from(&v[..]).into())
