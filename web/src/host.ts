@@ -12,7 +12,7 @@
 //   at the start of `fit` and after every epoch), rebuilds the models on the CPU from it, and
 //   `fit` goes on from the snapshot's epoch after a `warning` event (`recoverOnCpu`).
 import type { Model as RawModel } from '../pkg/webgrad_wasm.js';
-import { loadEngine, type RawEngine, type RawTensor } from './engine.js';
+import { loadEngine, loadFullEngine, type FullEngine, type RawEngine, type RawTensor } from './engine.js';
 import { detectWebGpu, type WebGpuInfo } from './features.js';
 import { CancelledError, yieldToEventLoop, type CallContext, type Handler } from './rpc.js';
 import type { DeviceKind } from './runtime.js';
@@ -26,11 +26,15 @@ export interface HostInitArgs {
   device: DeviceKind;
   /** The host shares the page's engine instance (no worker). */
   inline: boolean;
+  /** URL of webgrad_full.wasm (WebGPU, tables, classic models), fetched when first needed. */
+  fullWasm: string;
 }
 export interface HostInitResult {
   device: 'cpu' | 'webgpu';
   name: string;
   flavor: string;
+  /** Which build the models live in: the page's CPU-only one, or the full engine (WebGPU). */
+  build: 'cpu' | 'full';
   /** Why 'auto' did not pick WebGPU, when it did not. */
   note?: string;
 }
@@ -161,6 +165,9 @@ function autoWantsGpu(gpu: WebGpuInfo): boolean {
 
 export function hostHandlers(): Record<string, Handler> {
   let raw: RawEngine | null = null;
+  /** The full engine, once loaded (for WebGPU models, or for tables and classic models). */
+  let fullWasm = '';
+  let rawIsFull = false;
   let device: 'cpu' | 'webgpu' = 'cpu';
   const models = new Map<number, Entry>();
   let nextId = 1;
@@ -253,17 +260,22 @@ export function hostHandlers(): Record<string, Handler> {
   }
 
   return {
-    ...tabularHandlers(engine),
+    // Tables and classic models live in the full engine: the one the models use when they train
+    // on WebGPU, else a second instance loaded at the first table or estimator.
+    ...tabularHandlers(async (): Promise<FullEngine> => (rawIsFull ? (raw as unknown as FullEngine) : loadFullEngine(fullWasm))),
     async init(args: HostInitArgs): Promise<HostInitResult> {
-      const loaded = await loadEngine({ wasm: args.module });
-      raw = loaded.raw;
+      fullWasm = args.fullWasm;
       let note: string | undefined;
       if (args.device !== 'cpu') {
         const gpu = await detectWebGpu();
         if (args.device === 'webgpu' && !gpu.available) throw new Error(`webgrad: WebGPU was requested but ${gpu.reason}`);
         if (args.device === 'webgpu' || autoWantsGpu(gpu)) {
+          // The CPU-only build has no wgpu: WebGPU models live in the full engine, fetched now.
           try {
-            await raw.initWebgpu();
+            const gpuEngine = (await loadFullEngine(fullWasm)) as unknown as RawEngine;
+            await gpuEngine.initWebgpu();
+            raw = gpuEngine;
+            rawIsFull = true;
             device = 'webgpu';
           } catch (e) {
             if (args.device === 'webgpu') throw e;
@@ -273,8 +285,9 @@ export function hostHandlers(): Record<string, Handler> {
           note = gpu.available ? 'the WebGPU adapter is a software fallback, slower than the CPU backend' : gpu.reason;
         }
       }
+      if (!raw) raw = (await loadEngine({ wasm: args.module })).raw;
       const name = onDevice((r) => r.deviceName());
-      return { device, name, flavor: raw.buildFlavor(), note };
+      return { device, name, flavor: raw.buildFlavor(), note, build: rawIsFull ? 'full' : 'cpu' };
     },
 
     /** The host engine's memory (for memory tests and the playground). */

@@ -1,5 +1,5 @@
 // `init()`: load the engine on this page, choose the device, and start the training worker.
-import { engine, loadEngine, type WasmSource } from './engine.js';
+import { engine, loadEngine, packageUrl, wasmUrl, type WasmSource } from './engine.js';
 import { detectWasmFeatures, detectWebGpu, type Flavor, type WasmFeatures, type WebGpuInfo } from './features.js';
 import { Client, inlinePort, workerPort } from './rpc.js';
 import { hostHandlers, type EngineMemory, type HostInitArgs, type HostInitResult } from './host.js';
@@ -16,6 +16,16 @@ export interface InitOptions {
   wasm?: WasmSource;
   /** Train in a dedicated Web Worker (default: true wherever `Worker` exists). */
   worker?: boolean;
+  /**
+   * URL of a folder where the package's `dist/` and `pkg/` folders are served (a copy of
+   * `node_modules/webgrad/`): the worker is then `dist/worker.js` and the wasm files `pkg/*.wasm`
+   * under it. Needed with bundlers that do not rewrite `new URL('…', import.meta.url)` (esbuild,
+   * Rollup without an assets plugin); Vite, webpack and Parcel find the files on their own.
+   * @example
+   * // esbuild: cp -r node_modules/webgrad/dist node_modules/webgrad/pkg public/webgrad/
+   * await wg.init({ baseUrl: '/webgrad/' });
+   */
+  baseUrl?: string | URL;
 }
 
 export interface DeviceInfo {
@@ -25,8 +35,13 @@ export interface DeviceInfo {
   note?: string;
   /** The engine's own name for it, e.g. "cpu (wasm simd128)". */
   name: string;
-  /** The wasm build in use. */
+  /** The wasm build the page's own engine uses (a CPU-only build). */
   flavor: Flavor;
+  /** Why the page is not on the fastest flavour the probes chose, when a build failed to compile. */
+  flavorNote?: string;
+  /** The build models train in: `'cpu'` (the page's CPU-only build, in the worker) or `'full'`
+   *  (webgrad_full.wasm: WebGPU and the classic models, fetched when WebGPU is chosen). */
+  trainingBuild: 'cpu' | 'full';
   /** What this browser's WebAssembly supports. */
   wasmFeatures: WasmFeatures;
   /** Whether WebGPU is there, and the adapter. */
@@ -42,33 +57,48 @@ interface Runtime {
   client: Client;
   /** The compiled wasm module, to start another host with (`setDevice`). */
   module: WebAssembly.Module;
+  /** Where the host finds the full engine and the worker script. */
+  urls: HostUrls;
+}
+
+interface HostUrls {
+  full: string;
+  worker?: string;
 }
 
 let runtime: Promise<Runtime> | null = null;
 let current: Runtime | null = null;
 
-function makeWorker(): Worker {
-  // The literal `new Worker(new URL(…), { type: 'module' })` is what Vite and webpack look for.
+function makeWorker(url?: string): Worker {
+  // The literal `new Worker(new URL(…), { type: 'module' })` is what Vite, webpack and Parcel look for.
+  if (url) return new Worker(url, { type: 'module', name: 'webgrad' });
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'webgrad' });
 }
 
 /** Load the engine and pick the device. Call once (later calls return the first result). */
 export function init(opts: InitOptions = {}): Promise<DeviceInfo> {
   runtime ??= (async () => {
-    const loaded = await loadEngine({ flavor: opts.flavor, wasm: opts.wasm });
+    const loaded = await loadEngine({ flavor: opts.flavor, wasm: opts.wasm, baseUrl: opts.baseUrl });
     const device = opts.device ?? 'auto';
     const webgpu = await detectWebGpu();
     const useWorker = opts.worker ?? typeof Worker !== 'undefined';
-    const { client, res } = await startHost(loaded.module, device, useWorker);
+    const urls: HostUrls = {
+      full: wasmUrl('full', opts.baseUrl).href,
+      worker: opts.baseUrl === undefined ? undefined : packageUrl('dist/worker.js', opts.baseUrl).href,
+    };
+    const { client, res } = await startHost(loaded.module, device, useWorker, urls);
     // The page's own tensors stay on the CPU (synchronous `dataSync`); models train on `device`.
     current = {
       client,
       module: loaded.module,
+      urls,
       info: {
         device: res.device,
         note: res.note,
         name: res.name,
         flavor: loaded.flavor,
+        flavorNote: loaded.fallback,
+        trainingBuild: res.build,
         wasmFeatures: detectWasmFeatures(),
         webgpu,
         worker: useWorker,
@@ -86,15 +116,17 @@ async function startHost(
   module: WebAssembly.Module,
   device: DeviceKind,
   useWorker: boolean,
+  urls: HostUrls,
 ): Promise<{ client: Client; res: HostInitResult }> {
   let client: Client;
   if (useWorker) {
-    const worker = makeWorker();
-    client = new Client(workerPort(worker, (msg) => client.failAll(msg)));
+    const worker = makeWorker(urls.worker);
+    const where = urls.worker ?? 'the worker script the bundler emitted for webgrad/dist/worker.js';
+    client = new Client(workerPort(worker, (msg) => client.failAll(`${msg} (worker: ${where}; a script that fails to load means the bundler did not emit it: see init({ baseUrl }))`)));
   } else {
     client = new Client(inlinePort(hostHandlers()));
   }
-  const args: HostInitArgs = { module, device, inline: !useWorker };
+  const args: HostInitArgs = { module, device, inline: !useWorker, fullWasm: urls.full };
   try {
     return { client, res: await client.call<HostInitResult>('init', args) };
   } catch (e) {
@@ -114,11 +146,12 @@ async function startHost(
 export async function setDevice(device: DeviceKind): Promise<DeviceInfo> {
   if (runtime) await runtime;
   const old = runtimeNow();
-  const { client, res } = await startHost(old.module, device, old.info.worker);
+  const { client, res } = await startHost(old.module, device, old.info.worker, old.urls);
   const next: Runtime = {
     client,
     module: old.module,
-    info: { ...old.info, device: res.device, note: res.note, name: res.name },
+    urls: old.urls,
+    info: { ...old.info, device: res.device, note: res.note, name: res.name, trainingBuild: res.build },
   };
   current = next;
   runtime = Promise.resolve(next);

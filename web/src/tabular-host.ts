@@ -1,8 +1,8 @@
 // The engine host's side of `wg.data` tables and `wg.ml` estimators: it owns the parsed CSV
 // tables (`Frame`) and the fitted estimators, so a big file is parsed, and a forest grown, in
 // the training worker while the page stays responsive. Handlers are merged into host.ts's.
-import type { Encoded, Estimator, Frame } from '../pkg/webgrad_wasm.js';
-import type { RawEngine } from './engine.js';
+import type { Encoded, Estimator, Frame } from '../pkg/webgrad_full.js';
+import type { FullEngine } from './engine.js';
 import type { CallContext, Handler } from './rpc.js';
 import { release } from './host.js';
 import type { WireArray } from './wire.js';
@@ -90,7 +90,7 @@ const wire = (m: [Float64Array, number], rows: number): { data: Float32Array; sh
   shape: [rows, m[1]],
 });
 
-export function tabularHandlers(engine: () => RawEngine): Record<string, Handler> {
+export function tabularHandlers(engine: () => Promise<FullEngine>): Record<string, Handler> {
   const frames = new Map<number, Frame>();
   const estimators = new Map<number, Estimator>();
   let nextId = 1;
@@ -116,7 +116,7 @@ export function tabularHandlers(engine: () => RawEngine): Record<string, Handler
       if (bytes.length > MAX_CSV_BYTES) {
         throw new Error(`readCsv: the file is ${(bytes.length / 2 ** 20).toFixed(1)} MiB; the most that can be read is ${MAX_CSV_BYTES / 2 ** 20} MiB`);
       }
-      const f = engine().Frame.read(bytes, args.delimiter, args.header, (fraction: number) => ctx.emit({ phase: 'parse', fraction }));
+      const f = (await engine()).Frame.read(bytes, args.delimiter, args.header, (fraction: number) => ctx.emit({ phase: 'parse', fraction }));
       const id = nextId++;
       frames.set(id, f);
       return {
@@ -149,8 +149,8 @@ export function tabularHandlers(engine: () => RawEngine): Record<string, Handler
       frames.delete(args.id);
     },
 
-    'ml.fit'(args: { name: string; params: string; x: WireArray; y?: WireArray; replace?: number }): FitAnswer {
-      const est = engine().Estimator.create(args.name, args.params);
+    async 'ml.fit'(args: { name: string; params: string; x: WireArray; y?: WireArray; replace?: number }): Promise<FitAnswer> {
+      const est = (await engine()).Estimator.create(args.name, args.params);
       try {
         est.fit(...dims(args.x), labels(args.y));
       } catch (err) {

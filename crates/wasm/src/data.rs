@@ -2,7 +2,7 @@
 //! Features and labels come out as typed arrays, ready to become tensors or go to the worker.
 use crate::{JsResult, MAX_ELEMENTS};
 use wasm_bindgen::prelude::*;
-use webgrad_data::{mnist, synthetic, Dataset, Labels};
+use webgrad_data::{mnist, prep, synthetic, Dataset, Labels};
 
 fn data_err(e: webgrad_data::DataError) -> JsError {
     JsError::new(&e.to_string())
@@ -105,4 +105,42 @@ impl WasmDataset {
             WasmDataset { inner: test },
         ])
     }
+}
+
+/// `trainTestSplit`'s rows: `[train, test]` index arrays. `test_size` is a fraction in (0, 1)
+/// or a count ≥ 1 (scikit-learn's `test_size`); with `stratify` (class labels) each class keeps
+/// its share.
+#[wasm_bindgen(js_name = splitIndices)]
+pub fn split_indices(n: u32, test_size: f64, seed: u64, stratify: Option<Vec<i32>>) -> JsResult<js_sys::Array> {
+    let n = n as usize;
+    if n < 2 {
+        return Err(JsError::new(&format!("trainTestSplit: {n} rows cannot be split (need at least 2)")));
+    }
+    let fraction = if test_size >= 1.0 && test_size.fract() == 0.0 {
+        if test_size as usize >= n {
+            return Err(JsError::new(&format!("trainTestSplit: testSize {test_size} leaves no training rows out of {n}")));
+        }
+        test_size / n as f64
+    } else if test_size > 0.0 && test_size < 1.0 {
+        test_size
+    } else {
+        return Err(JsError::new(&format!("trainTestSplit: testSize {test_size} must be a fraction in (0, 1) or a whole number of rows")));
+    };
+    let (train, test) = match stratify {
+        Some(labels) => {
+            if labels.len() != n {
+                return Err(JsError::new(&format!("trainTestSplit: stratify has {} labels for {n} rows", labels.len())));
+            }
+            prep::stratified_split_indices(&labels, fraction as f32, seed).map_err(data_err)?
+        }
+        None => prep::split_indices(n, fraction as f32, seed).map_err(data_err)?,
+    };
+    if train.is_empty() || test.is_empty() {
+        return Err(JsError::new(&format!("trainTestSplit: testSize {test_size} of {n} rows leaves one side empty")));
+    }
+    let out = js_sys::Array::new();
+    for part in [train, test] {
+        out.push(&js_sys::Int32Array::from(part.iter().map(|&i| i as i32).collect::<Vec<_>>().as_slice()));
+    }
+    Ok(out)
 }

@@ -13,7 +13,6 @@ mod model;
 mod tensor;
 #[cfg(feature = "tabular")]
 mod table;
-#[cfg(feature = "tabular")]
 mod metrics;
 #[cfg(feature = "tabular")]
 mod ml;

@@ -128,3 +128,13 @@ pub fn metric(name: &str, y_true: Vec<f64>, y_pred: Vec<f64>, options: JsValue) 
         _ => Err(JsError::new(&format!("metrics: no metric named {name:?}"))),
     }
 }
+
+/// scikit-learn's `compute_class_weight`: `class_weight_json` is `"balanced"` (quoted), a
+/// `{label: weight}` object or `null`.
+#[wasm_bindgen(js_name = computeClassWeight)]
+pub fn compute_class_weight(class_weight_json: &str, classes: Vec<f64>, y: Vec<f64>) -> JsResult<Vec<f64>> {
+    let what = "computeClassWeight";
+    let cw: Option<webgrad_ml::ClassWeight> =
+        serde_json::from_str(class_weight_json).map_err(|e| JsError::new(&format!("{what}: {e}")))?;
+    webgrad_ml::compute_class_weight(&cw.unwrap_or_default(), &classes, &y).map_err(|e: MlError| JsError::new(&e.to_string()))
+}

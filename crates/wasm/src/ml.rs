@@ -25,16 +25,6 @@ fn matrix_out(m: Matrix) -> js_sys::Array {
     out
 }
 
-/// scikit-learn's `compute_class_weight`: `class_weight_json` is `"balanced"` (quoted), a
-/// `{label: weight}` object or `null`.
-#[wasm_bindgen(js_name = computeClassWeight)]
-pub fn compute_class_weight(class_weight_json: &str, classes: Vec<f64>, y: Vec<f64>) -> JsResult<Vec<f64>> {
-    let what = "computeClassWeight";
-    let cw: Option<webgrad_ml::ClassWeight> =
-        serde_json::from_str(class_weight_json).map_err(|e| JsError::new(&format!("{what}: {e}")))?;
-    webgrad_ml::compute_class_weight(&cw.unwrap_or_default(), &classes, &y).map_err(err)
-}
-
 #[wasm_bindgen(js_class = Estimator)]
 impl WasmEstimator {
     /// A new estimator by scikit-learn class name with camelCase JSON parameters.
