@@ -34,6 +34,9 @@ export async function buildAll({ quiet = false } = {}) {
   const common = {
     bundle: true,
     format: 'esm',
+    // The package loads its full engine (WebGPU, tables) by a dynamic import: its own chunk, fetched
+    // only when used, as Vite and webpack split it.
+    splitting: true,
     platform: 'browser',
     target: 'es2022',
     minify: process.env.BENCH_MINIFY !== '0', // BENCH_MINIFY=0 for readable stack traces

@@ -5,7 +5,7 @@
 //   node bench/run.mjs --smoke         one tiny repetition of everything (< 2 min), asserts nothing
 //                                      about speed, fails when a workload breaks; no BENCHMARKS.md
 //   node bench/run.mjs --report bench/results/latest.json [--out FILE]   re-render the markdown
-//   options: --reps N   --runners a,b   --workloads id,id   --out FILE   --skip sizes,first,memory,throughput
+//   options: --reps N   --runners a,b   --workloads id,id   --out FILE   --skip sizes,first,site,memory,throughput
 //            --no-build (reuse bench/dist)   --build-web / --no-build-web (default: build in full runs)
 //
 // It installs bench/'s npm packages when needed, builds web/ (`npm run build`: the three wasm
@@ -20,6 +20,7 @@ import os from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { siteLines, siteLoad } from './site.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -171,9 +172,11 @@ async function sizes(browser, base, jobs) {
   for (const job of jobs) {
     const files = [];
     const pending = [];
+    const seen = new Set(); // a chunk that the page and the worker both import is fetched once
     const onResponse = (r) => {
       const url = r.url();
-      if (!/\.(m?js|wasm)$/.test(new URL(url).pathname)) return;
+      if (!/\.(m?js|wasm)$/.test(new URL(url).pathname) || seen.has(url)) return;
+      seen.add(url);
       pending.push(r.body().then((b) => files.push({ file: new URL(url).pathname, raw: b.length, gzip: gzipSync(b, { level: 9 }).length }), () => {}));
     };
     try {
@@ -343,7 +346,7 @@ const TARGETS = [
   { what: 'CNN training vs tfjs-wasm (batch 32)', id: 'cnn-train-b32', peer: 'tfjs-wasm', want: 2 },
 ];
 
-function report({ env, opts, runners, workloadList, reps, cells, first, mem, size, wall }) {
+function report({ env, opts, runners, workloadList, reps, cells, first, site, mem, size, wall }) {
   const L = [];
   const has = (r) => runners.includes(r);
   const gpuNote = (r) => (r.endsWith('webgpu') && env.swiftshader ? ' ⚠' : '');
@@ -417,6 +420,7 @@ function report({ env, opts, runners, workloadList, reps, cells, first, mem, siz
     }
     L.push('');
   }
+  if (site) L.push(...siteLines(site));
   if (mem) {
     const steps = opts.smoke ? 20 : 1000;
     L.push(`## Memory after ${steps} training steps`, '');
@@ -496,10 +500,11 @@ async function main() {
     log(`${env.cpu}, ${env.cores} cores; ${env.browser}; WebGPU: ${env.gpuLabel}`);
     const size = opts.skip.has('sizes') ? null : await sizes(browser, base, SIZE_JOBS.filter((j) => runners.some((r) => r.startsWith(j))));
     const first = opts.skip.has('first') ? null : await firstStep(browser, base, runners, opts.smoke ? 1 : opts.reps);
+    const site = opts.skip.has('site') ? null : await siteLoad(browser, { reps: opts.smoke ? 1 : Math.max(opts.reps, 5), log });
     const mem = opts.skip.has('memory') ? null : await memory(browser, base, runners, opts);
     const reps = opts.skip.has('throughput') ? [] : await throughput(browser, base, runners, opts);
     const cells = summarize(reps);
-    data = { env, opts: { ...opts, skip: [...opts.skip] }, runners, workloadList, reps, cells, first, mem, size, wall: (Date.now() - t0) / 1000 };
+    data = { env, opts: { ...opts, skip: [...opts.skip] }, runners, workloadList, reps, cells, first, site, mem, size, wall: (Date.now() - t0) / 1000 };
   } finally {
     await browser.close();
     server.close();

@@ -146,6 +146,25 @@ function candidates(first: Flavor): Flavor[] {
   return order.slice(order.indexOf(first));
 }
 
+/** @internal Compile the first flavour that compiles: a `CompileError` moves on to the next one
+ *  (and says why in `fallback`); any other error (a missing file) is thrown as it is. */
+export async function firstCompiling(
+  flavors: Flavor[],
+  compileOne: (f: Flavor) => Promise<WebAssembly.Module>,
+): Promise<{ flavor: Flavor; module: WebAssembly.Module; fallback?: string }> {
+  const skipped: string[] = [];
+  for (const [i, flavor] of flavors.entries()) {
+    try {
+      const module = await compileOne(flavor);
+      return { flavor, module, fallback: skipped.length ? skipped.join('; ') : undefined };
+    } catch (e) {
+      if (!(e instanceof WebAssembly.CompileError) || i === flavors.length - 1) throw e;
+      skipped.push(`the ${flavor} build did not compile here (${e.message})`);
+    }
+  }
+  throw new Error('webgrad: no wasm build to load');
+}
+
 let loading: Promise<LoadedEngine> | null = null;
 let loaded: LoadedEngine | null = null;
 
@@ -157,21 +176,10 @@ export function loadEngine(opts: LoadOptions = {}): Promise<LoadedEngine> {
     const auto = !opts.flavor || opts.flavor === 'auto';
     const first = auto ? chooseFlavor(detectWasmFeatures()) : (opts.flavor as Flavor);
     const tries = auto && !opts.wasm ? candidates(first) : [first];
-    let fallback: string | undefined;
-    for (const [i, flavor] of tries.entries()) {
-      let module: WebAssembly.Module;
-      try {
-        module = await compile(opts.wasm ?? wasmUrl(flavor, opts.baseUrl));
-      } catch (e) {
-        if (!(e instanceof WebAssembly.CompileError) || i === tries.length - 1) throw e;
-        fallback = `the ${flavor} build did not compile here (${e.message})`;
-        continue;
-      }
-      await initWasm({ module_or_path: module });
-      loaded = { raw: wasm, flavor: wasm.buildFlavor() as Flavor, module, fallback };
-      return loaded;
-    }
-    throw new Error('webgrad: no build to load');
+    const { module, fallback } = await firstCompiling(tries, (f) => compile(opts.wasm ?? wasmUrl(f, opts.baseUrl)));
+    await initWasm({ module_or_path: module });
+    loaded = { raw: wasm, flavor: wasm.buildFlavor() as Flavor, module, fallback };
+    return loaded;
   })();
   loading.catch(() => (loading = null));
   return loading;
@@ -202,6 +210,11 @@ export function engine(): RawEngine {
 
 export function loadedEngine(): LoadedEngine | null {
   return loaded;
+}
+
+/** @internal Whether this realm has loaded the full engine (tests: a CPU page never does). */
+export function fullEngineLoaded(): boolean {
+  return full !== null;
 }
 
 /**

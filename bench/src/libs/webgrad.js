@@ -9,10 +9,13 @@
 //
 // Both start from the harness's shared weights, so losses can be compared across libraries.
 import * as wg from 'webgrad';
-import * as raw from 'webgrad/pkg/webgrad_wasm.js';
+import * as core from 'webgrad/pkg/webgrad_wasm.js';
 import {
   cnnWeights, ints, mlpWeights, mnistBatch, oneHot, playgroundBatch, transformerWeights, uniform,
 } from '../harness.js';
+
+/** The engine instance the raw workloads run on: the page's core, or the full one on WebGPU. */
+let raw = core;
 
 // ---- shared ------------------------------------------------------------------------------------
 
@@ -39,9 +42,14 @@ async function initInfo(device, worker, notes) {
   const info = await wg.init({ device, worker });
   // The package keeps the page's own tensors on the CPU and trains models on `device` in its
   // host; the workloads here run on the page's engine, so put that one on the device too.
+  // The page's engine is the package's CPU-only build (no wgpu): the WebGPU workloads run on a
+  // page instance of the full engine (webgrad_full.wasm), as the package's training host does.
   if (device === 'webgpu') {
-    await raw.initWebgpu();
-    raw.setDevice('webgpu');
+    const full = await import('webgrad/pkg/webgrad_full.js');
+    await full.default({ module_or_path: new URL('../pkg/webgrad_full.wasm', import.meta.url) });
+    await full.initWebgpu();
+    full.setDevice('webgpu');
+    raw = full;
   }
   return {
     library: `webgrad ${info.version}`,
