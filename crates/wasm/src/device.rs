@@ -15,7 +15,7 @@ thread_local! {
 
 /// What a CPU-only build says when asked for WebGPU.
 #[cfg(not(feature = "webgpu"))]
-const NO_WEBGPU: &str = "device: this build of the engine has no WebGPU backend (the CPU-only builds leave wgpu out; the package loads webgrad_webgpu.wasm when a model trains on WebGPU)";
+const NO_WEBGPU: &str = "device: this build of the engine has no WebGPU backend (the CPU-only builds leave wgpu out; the package trains WebGPU models in webgrad_full.wasm)";
 
 /// Whether this build contains the WebGPU backend.
 #[wasm_bindgen(js_name = hasWebgpu)]
