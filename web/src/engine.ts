@@ -14,7 +14,12 @@ export type RawTensor = wasm.Tensor;
 /** The full engine's glue: the core's exports plus WebGPU, `Frame` and `Estimator`. */
 export type FullEngine = typeof import('../pkg/webgrad_full.js');
 
-/** Where to get the wasm from, overriding the package's own files (e.g. bytes read in Node). */
+/**
+ * Where to get the wasm from, overriding the package's own files: a URL, a fetch `Response`,
+ * bytes or a compiled module.
+ * @example
+ * await wg.init({ wasm: await fetch('/static/webgrad_simd.wasm') });
+ */
 export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
 
 /** A package build: one of the CPU flavours, or the full engine. */

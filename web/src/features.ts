@@ -1,7 +1,11 @@
 // What this browser (or worker, or Node) can run: wasm SIMD, relaxed SIMD, WebGPU.
 // The wasm checks validate tiny hand-assembled modules, so they cost microseconds and never run code.
 
-/** Which of the package's wasm builds to load. */
+/**
+ * Which of the package's CPU wasm builds to load: relaxed SIMD, SIMD128 or neither.
+ * @example
+ * await wg.init({ flavor: 'simd128' });
+ */
 export type Flavor = 'relaxed-simd' | 'simd128' | 'plain';
 
 /** A module whose one function needs a SIMD instruction: () -> v128 { i32x4.splat(1) }. */
@@ -25,6 +29,11 @@ export const RELAXED_SIMD_PROBE: Uint8Array<ArrayBuffer> = new Uint8Array([
   0x0b,
 ]);
 
+/**
+ * What this runtime's WebAssembly supports.
+ * @example
+ * const { simd, relaxedSimd } = wg.detectWasmFeatures();
+ */
 export interface WasmFeatures {
   simd: boolean;
   relaxedSimd: boolean;
@@ -40,16 +49,31 @@ function safely(validate: Validate, bytes: Uint8Array<ArrayBuffer>): boolean {
   }
 }
 
+/**
+ * Probe WebAssembly for SIMD and relaxed SIMD (validates two tiny modules; never runs code).
+ * @example
+ * wg.detectWasmFeatures(); // { simd: true, relaxedSimd: true } in current Chromium
+ */
 export function detectWasmFeatures(validate: Validate = (b) => WebAssembly.validate(b)): WasmFeatures {
   const simd = safely(validate, SIMD_PROBE);
   return { simd, relaxedSimd: simd && safely(validate, RELAXED_SIMD_PROBE) };
 }
 
-/** The fastest build these features can run. */
+/**
+ * The fastest build these features can run.
+ * @example
+ * wg.chooseFlavor(wg.detectWasmFeatures()); // 'relaxed-simd' | 'simd128' | 'plain'
+ */
 export function chooseFlavor(f: WasmFeatures): Flavor {
   return f.relaxedSimd ? 'relaxed-simd' : f.simd ? 'simd128' : 'plain';
 }
 
+/**
+ * Whether WebGPU is there, and its adapter.
+ * @example
+ * const gpu = await wg.detectWebGpu();
+ * if (!gpu.available) console.log(gpu.reason);
+ */
 export interface WebGpuInfo {
   /** `navigator.gpu` exists and returned an adapter. */
   available: boolean;
@@ -68,7 +92,11 @@ interface GpuLike {
   }>;
 }
 
-/** Ask for a WebGPU adapter (works on the main thread and in workers). Never throws. */
+/**
+ * Ask for a WebGPU adapter (works on the main thread and in workers). Never throws.
+ * @example
+ * const { available, isFallbackAdapter } = await wg.detectWebGpu();
+ */
 export async function detectWebGpu(nav: unknown = globalThis.navigator): Promise<WebGpuInfo> {
   const gpu = (nav as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu) return { available: false, reason: 'navigator.gpu is missing (no WebGPU in this browser)' };

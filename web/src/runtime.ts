@@ -4,8 +4,18 @@ import { detectWasmFeatures, detectWebGpu, type Flavor, type WasmFeatures, type 
 import { Client, inlinePort, workerPort } from './rpc.js';
 import { hostHandlers, type EngineMemory, type HostInitArgs, type HostInitResult } from './host.js';
 
+/**
+ * Where models train: `'auto'` (WebGPU on a hardware adapter, else the CPU), `'webgpu'` or `'cpu'`.
+ * @example
+ * await wg.init({ device: 'cpu' });
+ */
 export type DeviceKind = 'auto' | 'webgpu' | 'cpu';
 
+/**
+ * Options of {@link init}.
+ * @example
+ * await wg.init({ device: 'auto', flavor: 'auto', worker: true });
+ */
 export interface InitOptions {
   /** Where models train. 'auto' (default): WebGPU on a hardware adapter, else the wasm CPU
    *  backend (a software adapter such as SwiftShader is slower than it); 'webgpu' insists. */
@@ -28,6 +38,12 @@ export interface InitOptions {
   baseUrl?: string | URL;
 }
 
+/**
+ * What {@link init} chose, and why.
+ * @example
+ * const info = await wg.init();
+ * console.log(info.device, info.name, info.flavor, info.note ?? '');
+ */
 export interface DeviceInfo {
   /** The device models train on (the page's own tensors always use the CPU). */
   device: 'cpu' | 'webgpu';
@@ -75,7 +91,14 @@ function makeWorker(url?: string): Worker {
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'webgrad' });
 }
 
-/** Load the engine and pick the device. Call once (later calls return the first result). */
+/**
+ * Load the engine and pick the device. Call once (later calls return the first result). Loads the
+ * fastest CPU-only wasm build this runtime compiles (in Node, from the package's own files) and
+ * starts the training worker; the WebGPU build is fetched only when models train on WebGPU.
+ * @example
+ * const info = await wg.init(); // or init({ device: 'webgpu' }), init({ baseUrl: '/webgrad/' })
+ * console.log(`training on ${info.name}`);
+ */
 export function init(opts: InitOptions = {}): Promise<DeviceInfo> {
   runtime ??= (async () => {
     const loaded = await loadEngine({ flavor: opts.flavor, wasm: opts.wasm, baseUrl: opts.baseUrl });
@@ -142,6 +165,10 @@ async function startHost(
  * closed, so models built before the switch are gone with it: rebuild them afterwards (build the
  * `sequential(...)` again, or `save()` before and `loadModel()` after to keep the weights). The
  * page's own tensors are not affected. Resolves to the new `deviceInfo()`.
+ * @example
+ * const bytes = await model.save();
+ * await wg.setDevice('webgpu');
+ * const onGpu = await wg.loadModel(bytes);
  */
 export async function setDevice(device: DeviceKind): Promise<DeviceInfo> {
   if (runtime) await runtime;
@@ -159,7 +186,11 @@ export async function setDevice(device: DeviceKind): Promise<DeviceInfo> {
   return next.info;
 }
 
-/** What `init()` chose. Throws before `init()` has finished. */
+/**
+ * What `init()` chose. Throws before `init()` has finished.
+ * @example
+ * if (wg.deviceInfo().device === 'cpu') console.log(wg.deviceInfo().note);
+ */
 export function deviceInfo(): DeviceInfo {
   return runtimeNow().info;
 }
@@ -170,8 +201,12 @@ export function noteDeviceChange(device: 'cpu' | 'webgpu', name: string, note: s
   Object.assign(current.info, { device, name, note });
 }
 
-/** Testing hook: destroy the training host's WebGPU device, as a driver reset or a crashed GPU
- *  process would, to exercise the recovery (the next `fit` epoch continues on the CPU). */
+/**
+ * Testing hook: destroy the training host's WebGPU device, as a driver reset or a crashed GPU
+ * process would, to exercise the recovery (the next `fit` epoch continues on the CPU).
+ * @example
+ * await wg.simulateDeviceLoss(); // fit's onWarning then reports the move to the CPU
+ */
 export async function simulateDeviceLoss(): Promise<void> {
   await runtimeNow().client.call('debug.simulateDeviceLoss');
 }
@@ -182,7 +217,12 @@ export function runtimeNow(): Runtime {
   return current;
 }
 
-/** Memory of the training host (worker) and of the page's own engine instance. */
+/**
+ * Memory of the training host (worker) and of the page's own engine instance.
+ * @example
+ * const { host, page } = await wg.memoryInfo();
+ * console.log(host.liveBytes, page.wasmBytes);
+ */
 export async function memoryInfo(): Promise<{ host: EngineMemory; page: { wasmBytes: number; liveBytes: number } }> {
   const r = runtimeNow();
   const host = await r.client.call<EngineMemory>('memory');
