@@ -48,10 +48,12 @@ const cases = only ? CASES.filter((c) => only.includes(c.name)) : CASES;
 
 /** One case: fresh project, install, build, page (or script). Returns its summary row. */
 async function runCase(c, { tmp, tarball, getBrowser }) {
-  const row = { name: c.name, version: '', install: 0, build: 0, page: 0, result: '', kib: null, note: '' };
+  const row = { name: c.name, version: '', install: 0, build: 0, page: 0, done: 0, result: '', kib: null, note: '' };
   const t = Date.now();
-  const lap = () => { const s = (Date.now() - lap.t) / 1000; lap.t = Date.now(); return s; };
-  lap.t = t;
+  let phase = 'install';
+  let lapAt = t;
+  /** Ends the current phase (its seconds go to row[phase]) and starts the next one. */
+  const next = (name) => { row[phase] += (Date.now() - lapAt) / 1000; lapAt = Date.now(); phase = name; };
   let server;
   try {
     log(`── ${c.name} ──`);
@@ -62,13 +64,12 @@ async function runCase(c, { tmp, tarball, getBrowser }) {
       if (c.skipAfter && e.timedOut) throw new Skip(`npm install took over ${c.skipAfter} s`);
       throw e;
     }
-    row.install = lap();
     row.version = c.tool === 'node' ? process.version.slice(1) : c.tool ? installedVersion(app, c.tool) : '-';
+    next(c.run ? 'page' : 'build');
     if (c.run) {
       const loss = await c.run({ app });
-      row.build = lap();
-      row.result = 'pass';
       row.note = `loss ${loss.first} → ${loss.last} on ${loss.name} (${loss.device}, ${loss.flavor})`;
+      row.result = 'pass';
       return row;
     }
     let built;
@@ -78,33 +79,32 @@ async function runCase(c, { tmp, tarball, getBrowser }) {
       if (c.skipAfter && e.timedOut) throw new Skip(`the build took over ${c.skipAfter} s`);
       throw e;
     }
-    row.build = lap();
+    next('page');
     server = await serve(built.dir);
     const url = `http://127.0.0.1:${server.address().port}/`;
     const browser = await getBrowser();
     const r = await runPage(browser, url, { label: `[${c.name}] ` });
     const kib = printFetched(r.fetched, url);
-    row.kib = kib.gzip / 1024;
-    row.js = kib.js / 1024;
-    row.wasm = kib.wasm / 1024;
+    Object.assign(row, { kib: kib.gzip / 1024, js: kib.js / 1024, wasm: kib.wasm / 1024 });
     const loss = checkPage(r);
     row.note = `loss ${loss.first} → ${loss.last} on ${loss.name} (${loss.device}, ${loss.flavor})`;
-    if (c.extra) row.note += '; ' + await c.extra({ app, browser, url });
-    row.page = lap();
+    const more = c.extra ? await c.extra({ app, browser, url }) : '';
+    if (more) row.note += '; ' + more;
     row.result = 'pass';
   } catch (e) {
-    row.page ||= lap();
     if (e instanceof Skip) {
       row.result = 'skip';
       row.note = e.message;
       log(`SKIP ${c.name}: ${e.message}`);
     } else {
       row.result = 'FAIL';
-      row.note = String(e.message ?? e).split('\n')[0];
-      row.error = e;
+      // The message in one line (a command's output tail included), not too long for the table.
+      const msg = String(e.message ?? e).split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
+      row.note = `(${phase}) ${msg.length > 600 ? msg.slice(0, 600) + '…' : msg}`;
       log(`FAIL ${c.name}: ${e.stack ?? e}`);
     }
   } finally {
+    next('done');
     server?.close();
     row.total = (Date.now() - t) / 1000;
   }
