@@ -8,7 +8,7 @@
 //   4. one headless Chromium (playwright-core, Debian's /usr/bin/chromium) opens each page and the
 //      test checks that the training loss fell, and prints what the page fetched (KiB gzip);
 //      Node runs the example as a script.
-// Vite 8 also runs the checks page (WebGPU, device loss, no SIMD, cancel, memory) and its dev server.
+// Vite 8 also runs the checks page (WebGPU, device loss, no SIMD, cancel, memory); Vite 8 and 7 their dev server.
 //
 //   node tests/e2e-embed/run.mjs [--only vite8,webpack,...] [--keep]
 //     --keep leaves the temp projects for inspection
@@ -26,7 +26,7 @@ import node from './bundlers/node.mjs';
 
 const CASES = [
   viteCase(8, { checks: true, dev: true }),
-  viteCase(7),
+  viteCase(7, { dev: true }),
   webpack,
   esbuild,
   rollup,

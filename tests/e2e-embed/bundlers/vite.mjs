@@ -1,31 +1,43 @@
 // Vite: it rewrites `new URL('../pkg/x.wasm', import.meta.url)` and bundles
-// `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` on its own; its dev
-// server's dependency pre-bundling does not, hence `optimizeDeps.exclude`.
+// `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` on its own. Each major
+// gets only the config it needs (`config`), the dev server included:
+//   Vite 8: none.
+//   Vite 7: `optimizeDeps: { exclude: ['webgrad'] }` — its dev server pre-bundles the package into
+//     node_modules/.vite/deps/, away from its wasm files (the page then gets index.html for
+//     node_modules/.vite/pkg/webgrad_relaxed.wasm); and `worker: { format: 'es' }` — the worker
+//     loads the full (WebGPU) build with a dynamic import, a code split that its default worker
+//     format refuses in `vite build` ('Invalid value "iife" for option "worker.format" - UMD and
+//     IIFE output formats are not supported for code-splitting builds').
 import { join } from 'node:path';
 import { CHECKS, CHECKS_HTML, runChecks } from '../checks.mjs';
 import { INDEX_HTML, MAIN_JS, checkPage, log, readmeExample, sh, startBackground, writeFiles, runPage } from '../common.mjs';
 
-/** What the README tells Vite users to put in vite.config.js (the dev server needs it). */
-export const VITE_CONFIG = "optimizeDeps: { exclude: ['webgrad'] }";
+/** What each major needs in vite.config.js (the README's bundler notes say the same). */
+export const VITE_CONFIG = {
+  8: '',
+  7: "optimizeDeps: { exclude: ['webgrad'] }, worker: { format: 'es' }",
+};
 
+/** `checks`: also the checks page (a second input: test-only config); `dev`: also `vite`. */
 export function viteCase(major, { checks = false, dev = false } = {}) {
+  const config = VITE_CONFIG[major];
   return {
     name: `vite${major}`,
     tool: 'vite',
     devDependencies: { vite: `^${major}` },
     async build({ app }) {
-      const input = checks ? "build: { rollupOptions: { input: ['index.html', 'checks.html'] } }, " : '';
+      const input = checks ? "build: { rollupOptions: { input: ['index.html', 'checks.html'] } }" : '';
       writeFiles(app, {
         'index.html': INDEX_HTML(),
         'main.js': MAIN_JS,
         'example.js': readmeExample(),
-        'vite.config.js': `export default { ${input}${VITE_CONFIG} };\n`,
+        'vite.config.js': `export default { ${[input, config].filter(Boolean).join(', ')} };\n`,
         ...(checks ? { 'checks.html': CHECKS_HTML, 'checks.js': CHECKS } : {}),
       });
       await sh('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: app, timeout: 120 });
       return { dir: join(app, 'dist') };
     },
-    /** After the built page passed: the checks page (Vite 8), and the dev server (`vite`). */
+    /** After the built page passed: the dev server (`vite`), and the checks page (Vite 8). */
     async extra({ app, browser, url }) {
       const notes = [];
       const failures = [];
