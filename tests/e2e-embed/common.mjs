@@ -231,10 +231,11 @@ export async function runPage(browser, url, { label = '', timeout = 120 } = {}) 
   page.on('worker', (w) => log(`  ${label}worker started: ${w.url()}`));
   try {
     await page.goto(url);
+    let timer;
     const result = await Promise.race([
       page.evaluate(() => window.__done ?? 'error: the page set no window.__done'),
-      new Promise((ok) => setTimeout(() => ok(`error: the page did not finish in ${timeout} s`), timeout * 1000)),
-    ]);
+      new Promise((ok) => (timer = setTimeout(() => ok(`error: the page did not finish in ${timeout} s`), timeout * 1000))),
+    ]).finally(() => clearTimeout(timer));
     await Promise.all(pending);
     return { result, lines, fetched };
   } finally {

@@ -112,13 +112,13 @@ async function runCase(c, { tmp, tarball, getBrowser }) {
 }
 
 function printSummary(rows) {
-  const head = ['case', 'version', 'install s', 'build s', 'page s', 'result', 'KiB gz fetched (js + wasm)'];
+  const head = ['case', 'version', 'install s', 'build s', 'page s', 'total s', 'result', 'KiB gz fetched (js + wasm)'];
   const body = rows.map((r) => [
-    r.name, r.version || '?', r.install.toFixed(1), r.build.toFixed(1), r.page.toFixed(1), r.result,
+    r.name, r.version || '?', r.install.toFixed(1), r.build.toFixed(1), r.page.toFixed(1), r.total.toFixed(1), r.result,
     r.kib == null ? '-' : `${r.kib.toFixed(1)} (${r.js.toFixed(1)} + ${r.wasm.toFixed(1)})`,
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ');
+  const line = (cells) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ');
   console.log('\n' + line(head));
   console.log(w.map((n) => '-'.repeat(n)).join('  '));
   for (const b of body) console.log(line(b));
