@@ -153,8 +153,8 @@ const MIME = {
 };
 
 /**
- * A static server for `dir` on 127.0.0.1, gzip-encoding responses when the browser asks (as a
- * production server would), so that the transferred sizes playwright reports are gzip sizes.
+ * A static server for `dir` on 127.0.0.1, gzip-encoding responses when the browser asks and
+ * letting it cache them (as a production server would), so that the transferred sizes playwright reports are gzip sizes.
  * 404 (never an HTML fallback) for a missing file.
  */
 export function serve(dir) {
@@ -168,7 +168,9 @@ export function serve(dir) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const headers = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+    // Cacheable, as a production server serves built assets: a file the page and its worker both
+    // import is transferred once (each page runs in a fresh context, so nothing is cached before).
+    const headers = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' };
     let body = readFileSync(file);
     if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
       const key = `${file}:${statSync(file).mtimeMs}`;
@@ -177,8 +179,11 @@ export function serve(dir) {
       headers['content-encoding'] = 'gzip';
     }
     headers['content-length'] = body.length;
+    server.sent.push({ path, bytes: body.length });
     res.writeHead(200, headers).end(body);
   });
+  /** What the server sent, a row per response (the body bytes): to check the browser's account. */
+  server.sent = [];
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
@@ -216,9 +221,12 @@ export async function runPage(browser, url, { label = '', timeout = 120 } = {}) 
       try {
         // The encoded body size as the browser saw it; for a worker's own requests Chromium
         // reports 0 there, and the response's content-length (set by serve()) says it instead.
+        // A response from the browser's cache (a module both the page and its worker import)
+        // reports a negative size: nothing was transferred for it.
         const sizes = await res.request().sizes();
         entry.raw = (await res.body()).length;
-        entry.gzip = sizes.responseBodySize || Number(res.headers()['content-length'] ?? 0) || entry.raw;
+        entry.cached = sizes.responseBodySize < 0;
+        entry.gzip = entry.cached ? 0 : sizes.responseBodySize || Number(res.headers()['content-length'] ?? 0);
       } catch { /* a response without a body (aborted) */ }
     })());
   });
@@ -256,17 +264,23 @@ export function checkLoss(lines) {
 
 /** Prints what a page fetched (path, content type, KiB decoded, KiB transferred); returns the
  *  totals. */
-export function printFetched(fetched, origin) {
+export function printFetched(fetched, origin, sent) {
   const rows = fetched.map((f) => ({ ...f, path: f.url.startsWith(origin) ? '/' + f.url.slice(origin.length) : f.url }));
   const w = Math.max(10, ...rows.map((r) => r.path.length));
   log(`  ${'fetched'.padEnd(w)}  status  ${'KiB'.padStart(7)}  ${'KiB gz'.padStart(7)}`);
   for (const r of rows) {
-    log(`  ${r.path.padEnd(w)}  ${String(r.status).padStart(6)}  ${(r.raw / 1024).toFixed(1).padStart(7)}  ${(r.gzip / 1024).toFixed(1).padStart(7)}`);
+    log(`  ${r.path.padEnd(w)}  ${String(r.status).padStart(6)}  ${(r.raw / 1024).toFixed(1).padStart(7)}  ${(r.gzip / 1024).toFixed(1).padStart(7)}${r.cached ? '  (cached)' : ''}`);
   }
   const raw = rows.reduce((s, r) => s + r.raw, 0);
   const gzip = rows.reduce((s, r) => s + r.gzip, 0);
   const wasm = rows.filter((r) => /\.wasm(\?|$)/.test(r.path)).reduce((s, r) => s + r.gzip, 0);
   const js = rows.filter((r) => /\.m?js(\?|$)/.test(r.path)).reduce((s, r) => s + r.gzip, 0);
+  if (sent) {
+    // The server's own count must agree with the browser's (a few bytes of 404 bodies aside).
+    const bytes = sent.reduce((a, r) => a + r.bytes, 0);
+    log(`  (the server sent ${sent.length} responses, ${(bytes / 1024).toFixed(1)} KiB)`);
+    if (Math.abs(bytes - gzip) > 1024) throw new Error(`the browser's account of the bytes fetched (${gzip}) and the server's (${bytes}) disagree`);
+  }
   log(`  ${'total'.padEnd(w)}  ${String(rows.length).padStart(6)}  ${(raw / 1024).toFixed(1).padStart(7)}  ${(gzip / 1024).toFixed(1).padStart(7)}   (js ${(js / 1024).toFixed(1)}, wasm ${(wasm / 1024).toFixed(1)} KiB gz)`);
   return { raw, gzip, js, wasm, files: rows.length };
 }

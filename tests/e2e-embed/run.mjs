@@ -84,7 +84,7 @@ async function runCase(c, { tmp, tarball, getBrowser }) {
     const url = `http://127.0.0.1:${server.address().port}/`;
     const browser = await getBrowser();
     const r = await runPage(browser, url, { label: `[${c.name}] ` });
-    const kib = printFetched(r.fetched, url);
+    const kib = printFetched(r.fetched, url, server.sent.splice(0));
     Object.assign(row, { kib: kib.gzip / 1024, js: kib.js / 1024, wasm: kib.wasm / 1024 });
     const loss = checkPage(r);
     row.note = `loss ${loss.first} → ${loss.last} on ${loss.name} (${loss.device}, ${loss.flavor})`;

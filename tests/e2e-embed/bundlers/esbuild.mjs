@@ -13,7 +13,7 @@ export default {
   baseUrl: true,
   async build({ app }) {
     writeFiles(app, { 'example.js': baseUrlExample() });
-    await sh('npx', ['esbuild', 'example.js', '--bundle', '--format=esm', '--outdir=out', '--log-level=warning'], { cwd: app, timeout: 120 });
+    await sh('npx', ['esbuild', 'example.js', '--bundle', '--format=esm', '--minify', '--outdir=out', '--log-level=warning'], { cwd: app, timeout: 120 });
     const out = join(app, 'out');
     writeFiles(out, { 'index.html': INDEX_HTML('', ENTRY) });
     copyPackageFiles(app, join(out, 'webgrad'));
