@@ -96,7 +96,7 @@ export function copyPackageFiles(app, dir) {
  * when it has no dist/ (only for this checkout's own web/). Refuses a tarball without the files
  * a page needs (a pack taken while the package was being rebuilt).
  */
-export async function pack(dest) {
+export async function pack(dest, { retry = true } = {}) {
   const built = existsSync(join(web, 'dist/index.js')) && existsSync(join(web, 'dist/worker.js'));
   if (!built) {
     if (web !== join(root, 'web')) throw new Error(`${web} has no built dist/: build it there first`);
@@ -108,7 +108,13 @@ export async function pack(dest) {
   const missing = ['dist/index.js', 'dist/worker.js', 'pkg/webgrad_wasm.js']
     .filter((f) => !files.includes(f));
   if (!files.some((f) => /^pkg\/.*\.wasm$/.test(f))) missing.push('pkg/*.wasm');
-  if (missing.length) throw new Error(`the packed ${info.filename} lacks ${missing.join(', ')}: half-built? (wait for the build there and retry)`);
+  if (missing.length) {
+    const msg = `the packed ${info.filename} lacks ${missing.join(', ')}: half-built?`;
+    if (!retry) throw new Error(`${msg} (wait for the build there and retry)`);
+    log(`${msg} once more in 60 s`);
+    await new Promise((ok) => setTimeout(ok, 60000));
+    return pack(dest, { retry: false });
+  }
   log(`packed ${info.filename} from ${web}: ${files.length} files, ${(info.size / 1024).toFixed(0)} KiB (${files.filter((f) => f.endsWith('.wasm')).join(', ')})`);
   return info.filename;
 }

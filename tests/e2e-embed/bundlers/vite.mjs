@@ -8,6 +8,7 @@
 //     loads the full (WebGPU) build with a dynamic import, a code split that its default worker
 //     format refuses in `vite build` ('Invalid value "iife" for option "worker.format" - UMD and
 //     IIFE output formats are not supported for code-splitting builds').
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CHECKS, CHECKS_HTML, runChecks } from '../checks.mjs';
 import { INDEX_HTML, MAIN_JS, checkPage, log, readmeExample, sh, startBackground, writeFiles, runPage } from '../common.mjs';
@@ -59,7 +60,10 @@ export function viteCase(major, { checks = false, dev = false } = {}) {
 
 /** `vite` (the dev server) with the same config: the page must train there too. */
 async function devServer(app, browser) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // A port that is free now (the OS picks it), for `--strictPort`.
+  const probe = createServer();
+  const port = await new Promise((ok) => probe.listen(0, '127.0.0.1', () => ok(probe.address().port)));
+  await new Promise((ok) => probe.close(ok));
   const server = startBackground('npx', ['vite', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: app });
   try {
     const url = `http://127.0.0.1:${port}/`;
