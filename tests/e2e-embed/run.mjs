@@ -1,251 +1,150 @@
-// End-to-end check of the npm package as an embedder sees it:
-//   1. `npm pack` web/ (built beforehand by `npm run build` there, or built here when dist/ is missing),
-//   2. a fresh Vite project in a temp dir installs the tarball (the npm registry supplies Vite),
-//   3. its page runs the README's "Embed it" example verbatim, `vite build` builds it,
-//   4. a static server on 127.0.0.1 serves dist/, headless Chromium (playwright-core, Debian's
-//      /usr/bin/chromium) opens it, and the test checks that the training loss fell.
+// End-to-end check of the npm package as an embedder sees it, in every common bundler, a page
+// without one, and Node:
+//   1. `npm pack` the package (WEBGRAD_WEB, default web/; built there first when it has no dist/),
+//   2. per case a fresh project in a temp dir installs the tarball (the npm registry supplies the
+//      bundler) and gets the README's "Embed it" example verbatim (for esbuild and Rollup with the
+//      one-line `baseUrl` difference the README's bundler notes give),
+//   3. the bundler builds it, a static server on 127.0.0.1 serves the output (gzip, application/wasm),
+//   4. one headless Chromium (playwright-core, Debian's /usr/bin/chromium) opens each page and the
+//      test checks that the training loss fell, and prints what the page fetched (KiB gzip);
+//      Node runs the example as a script.
+// Vite 8 also runs the checks page (WebGPU, device loss, no SIMD, cancel, memory); Vite 8 and 7 their dev server.
 //
-//   node tests/e2e-embed/run.mjs [--keep]       (--keep leaves the temp project for inspection)
-import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
+//   node tests/e2e-embed/run.mjs [--only vite8,webpack,...] [--keep]
+//     --keep leaves the temp projects for inspection
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { Skip, checkPage, elapsed, install, installedVersion, launchChromium, log, pack, printFetched, project, runPage, serve } from './common.mjs';
+import { viteCase } from './bundlers/vite.mjs';
+import webpack from './bundlers/webpack.mjs';
+import esbuild from './bundlers/esbuild.mjs';
+import rollup from './bundlers/rollup.mjs';
+import parcel from './bundlers/parcel.mjs';
+import nobundler from './bundlers/nobundler.mjs';
+import node from './bundlers/node.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const web = join(root, 'web');
-const keep = process.argv.includes('--keep');
-const t0 = Date.now();
-const log = (m) => console.log(`[e2e-embed ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+const CASES = [
+  viteCase(8, { checks: true, dev: true }),
+  viteCase(7, { dev: true }),
+  webpack,
+  esbuild,
+  rollup,
+  parcel,
+  nobundler,
+  node,
+];
 
-function sh(cmd, args, cwd) {
-  log(`$ ${cmd} ${args.join(' ')}   (in ${cwd})`);
-  return execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const only = onlyArg ? onlyArg.split(',').map((s) => s.trim()).filter(Boolean) : null;
+const unknown = (only ?? []).filter((n) => !CASES.some((c) => c.name === n));
+if (unknown.length) {
+  console.error(`unknown case(s) ${unknown.join(', ')}; the cases: ${CASES.map((c) => c.name).join(', ')}`);
+  process.exit(2);
 }
+const cases = only ? CASES.filter((c) => only.includes(c.name)) : CASES;
 
-/** The first ```js block under the README heading "Embed it": the example the test runs. */
-export function readmeExample() {
-  const md = readFileSync(join(root, 'README.md'), 'utf8');
-  const section = md.split(/^## /m).find((s) => s.startsWith('Embed it'));
-  const code = section && /```js\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!code) throw new Error('README.md has no "## Embed it" section with a ```js block');
-  return code;
-}
-
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(dir, path);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!file.startsWith(dir) || !existsSync(file)) {
-      res.writeHead(404).end('not found');
-      return;
+/** One case: fresh project, install, build, page (or script). Returns its summary row. */
+async function runCase(c, { tmp, tarball, getBrowser }) {
+  const row = { name: c.name, version: '', install: 0, build: 0, page: 0, done: 0, result: '', kib: null, note: '' };
+  const t = Date.now();
+  let phase = 'install';
+  let lapAt = t;
+  /** Ends the current phase (its seconds go to row[phase]) and starts the next one. */
+  const next = (name) => { row[phase] += (Date.now() - lapAt) / 1000; lapAt = Date.now(); phase = name; };
+  let server;
+  try {
+    log(`── ${c.name} ──`);
+    const app = project(tmp, c.name, tarball, { devDependencies: c.devDependencies });
+    try {
+      await install(app, { timeout: c.skipAfter ?? 240 });
+    } catch (e) {
+      if (c.skipAfter && e.timedOut) throw new Skip(`npm install took over ${c.skipAfter} s`);
+      throw e;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+    row.version = c.tool === 'node' ? process.version.slice(1) : c.tool ? installedVersion(app, c.tool) : '-';
+    next(c.run ? 'page' : 'build');
+    if (c.run) {
+      const loss = await c.run({ app });
+      row.note = `loss ${loss.first} → ${loss.last} on ${loss.name} (${loss.device}, ${loss.flavor})`;
+      row.result = 'pass';
+      return row;
+    }
+    let built;
+    try {
+      built = await c.build({ app });
+    } catch (e) {
+      if (c.skipAfter && e.timedOut) throw new Skip(`the build took over ${c.skipAfter} s`);
+      throw e;
+    }
+    next('page');
+    server = await serve(built.dir);
+    const url = `http://127.0.0.1:${server.address().port}/`;
+    const browser = await getBrowser();
+    const r = await runPage(browser, url, { label: `[${c.name}] ` });
+    const kib = printFetched(r.fetched, url, server.sent.splice(0));
+    Object.assign(row, { kib: kib.gzip / 1024, js: kib.js / 1024, wasm: kib.wasm / 1024 });
+    const loss = checkPage(r);
+    row.note = `loss ${loss.first} → ${loss.last} on ${loss.name} (${loss.device}, ${loss.flavor})`;
+    const more = c.extra ? await c.extra({ app, browser, url }) : '';
+    if (more) row.note += '; ' + more;
+    row.result = 'pass';
+  } catch (e) {
+    if (e instanceof Skip) {
+      row.result = 'skip';
+      row.note = e.message;
+      log(`SKIP ${c.name}: ${e.message}`);
+    } else {
+      row.result = 'FAIL';
+      // The message in one line (a command's output tail included), not too long for the table.
+      const msg = String(e.message ?? e).split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
+      row.note = `(${phase}) ${msg.length > 600 ? msg.slice(0, 600) + '…' : msg}`;
+      log(`FAIL ${c.name}: ${e.stack ?? e}`);
+    }
+  } finally {
+    next('done');
+    server?.close();
+    row.total = (Date.now() - t) / 1000;
+  }
+  return row;
 }
 
-function sizes(dist) {
-  const files = readdirSync(join(dist, 'assets')).map((f) => join(dist, 'assets', f));
-  const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
-  const sum = (ext) => files.filter((f) => f.endsWith(ext)).map((f) => ({ f, raw: statSync(f).size, gz: gz(f) }));
-  for (const { f, raw, gz: g } of [...sum('.js'), ...sum('.wasm')]) {
-    log(`  ${f.slice(dist.length + 1)}: ${(raw / 1024).toFixed(1)} KiB, gzip ${(g / 1024).toFixed(1)} KiB`);
-  }
+function printSummary(rows) {
+  const head = ['case', 'version', 'install s', 'build s', 'page s', 'total s', 'result', 'KiB gz fetched (js + wasm)'];
+  const body = rows.map((r) => [
+    r.name, r.version || '?', r.install.toFixed(1), r.build.toFixed(1), r.page.toFixed(1), r.total.toFixed(1), r.result,
+    r.kib == null ? '-' : `${r.kib.toFixed(1)} (${r.js.toFixed(1)} + ${r.wasm.toFixed(1)})`,
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ');
+  console.log('\n' + line(head));
+  console.log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const b of body) console.log(line(b));
+  console.log('');
+  for (const r of rows) console.log(`${r.name}: ${r.result} — ${r.note}`);
 }
 
 async function main() {
-  if (!existsSync(join(web, 'dist/index.js')) || !existsSync(join(web, 'pkg/webgrad_simd.wasm'))) {
-    sh('npm', ['run', 'build'], web);
-  }
   const tmp = mkdtempSync(join(tmpdir(), 'webgrad-e2e-'));
-  let server;
   let browser;
+  const rows = [];
   try {
-    const tarball = sh('npm', ['pack', '--silent', '--pack-destination', tmp], web).trim().split('\n').pop();
-    log(`packed ${tarball} (${(statSync(join(tmp, tarball)).size / 1024).toFixed(0)} KiB)`);
-    const app = join(tmp, 'app');
-    execFileSync('mkdir', ['-p', app]);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({
-      name: 'webgrad-embed-e2e', private: true, type: 'module',
-      scripts: { build: 'vite build' },
-      dependencies: { webgrad: `file:../${tarball}` },
-      devDependencies: { vite: '^8' },
-    }, null, 2));
-    writeFileSync(join(app, 'index.html'), `<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>webgrad embed</title></head>
-<body><pre id="out"></pre><script type="module" src="/main.js"></script></body></html>
-`);
-    // The README example runs as written, as its own module; the entry only reports how it ended
-    // (a dynamic import settles once the module's top-level awaits are done).
-    const example = process.env.E2E_EXAMPLE ? readFileSync(process.env.E2E_EXAMPLE, 'utf8') : readmeExample();
-    writeFileSync(join(app, 'example.js'), example);
-    writeFileSync(join(app, 'main.js'),
-      "window.__done = import('./example.js').then(() => 'ok', (e) => 'error: ' + ((e && e.stack) || e));\n");
-    // A second page for what the README example does not show: WebGPU, the plain build for
-    // browsers without SIMD, cancelling, and a main thread that keeps running during training.
-    writeFileSync(join(app, 'checks.html'), `<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>webgrad checks</title></head>
-<body><script type="module" src="/checks.js"></script></body></html>
-`);
-    writeFileSync(join(app, 'checks.js'), CHECKS);
-    writeFileSync(join(app, 'vite.config.js'),
-      "export default { build: { rollupOptions: { input: ['index.html', 'checks.html'] } } };\n");
-    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app);
-    sh('npx', ['vite', 'build', '--logLevel', 'warn'], app);
-    const dist = join(app, 'dist');
-    sizes(dist);
-    server = await serve(dist);
-    const url = `http://127.0.0.1:${server.address().port}/`;
-    const { chromium } = createRequire(join(web, 'package.json'))('playwright-core');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'],
-    });
-    const page = await browser.newPage();
-    const lines = [];
-    page.on('console', (m) => {
-      lines.push(m.text());
-      log(`  console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => log(`  pageerror: ${e.message}`));
-    await page.goto(url);
-    const result = await page.evaluate(() => window.__done);
-    if (result !== 'ok') throw new Error(`the README example failed in the browser: ${result}`);
-    check(lines);
-    await runChecks(browser, url);
-    log('PASS');
+    const tarball = await pack(tmp);
+    const getBrowser = async () => (browser ??= await launchChromium());
+    for (const c of cases) rows.push(await runCase(c, { tmp, tarball, getBrowser }));
   } finally {
     await browser?.close();
-    server?.close();
     if (keep) log(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-const CHECKS = `import * as wg from 'webgrad';
-const params = new URLSearchParams(location.search);
-window.__checks = (async () => {
-  const info = await wg.init({ device: params.get('device') ?? 'auto' });
-  let ticks = 0;
-  const timer = setInterval(() => ticks++, 10);
-  const t0 = performance.now();
-  const { x, y } = wg.datasets.circle({ n: 256, noise: 0.05, seed: 1 });
-  const model = wg.sequential([wg.dense({ units: 16, activation: 'tanh' }), wg.dense({ units: 2 })], { seed: 2 });
-  model.compile({ optimizer: wg.adam(0.02), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
-  // ?lose: the WebGPU device is destroyed (as a driver reset would) after epoch 5; fit goes on on
-  // the CPU from the weights and optimizer state saved before epoch 6, with a warning.
-  const lose = params.get('lose') !== null;
-  const warnings = [];
-  const h = await model.fit(x, y, {
-    epochs: 15, batchSize: 32,
-    onWarning: (m) => warnings.push(m),
-    onEpochEnd: lose ? (e) => { if (e === 5) wg.simulateDeviceLoss(); } : undefined,
-  });
-  const probs = await model.predictProba(x);
-  const ac = new AbortController();
-  let batches = 0;
-  let cancelled = false;
-  try {
-    await model.fit(x, y, { epochs: 1000, batchSize: 8, signal: ac.signal, onBatchEnd: () => { if (++batches === 20) ac.abort(); } });
-  } catch (e) {
-    cancelled = e instanceof wg.CancelledError;
-  }
-  clearInterval(timer);
-  const ms = performance.now() - t0;
-  // No leak in the worker over 10,000 training steps: its engine's live bytes at step 1,000 and
-  // step 10,000 (one full batch per epoch) agree within 5 %.
-  let memory = null;
-  if (params.get('memory') !== null) {
-    const m = wg.sequential([wg.dense({ units: 16, activation: 'relu' }), wg.dense({ units: 2 })]);
-    m.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy' });
-    const small = wg.datasets.moons({ n: 32, seed: 3 });
-    await m.fit(small.x, small.y, { epochs: 1000, batchSize: 32 });
-    const at1k = await wg.memoryInfo();
-    await m.fit(small.x, small.y, { epochs: 9000, batchSize: 32, initialEpoch: 1000 });
-    const at10k = await wg.memoryInfo();
-    memory = { at1k: at1k.host, at10k: at10k.host };
-  }
-  return {
-    memory, warnings, after: { ...wg.deviceInfo() }, epochs: h.epoch,
-    info, loss: h.history.loss, accuracy: h.history.accuracy.at(-1), probsShape: probs.shape,
-    cancelled, batches, ticks, ms,
-  };
-})().catch((e) => ({ error: String(e && e.stack || e) }));
-`;
-
-/** The checks page under several conditions: auto device, WebGPU (SwiftShader in CI), and a
- *  browser whose WebAssembly lacks SIMD (simulated by a validate() that rejects SIMD). */
-async function runChecks(browser, url) {
-  const cases = [
-    { name: 'auto', query: '?memory', expect: { flavor: 'relaxed-simd' } },
-    { name: 'webgpu', query: '?device=webgpu', expect: { device: 'webgpu' } },
-    { name: 'webgpu lost', query: '?device=webgpu&lose', lost: true, expect: {} },
-    { name: 'no SIMD', query: '', noSimd: true, expect: { flavor: 'plain' } },
-  ];
-  for (const c of cases) {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => log(`  [${c.name}] pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && log(`  [${c.name}] console.error: ${m.text()}`));
-    if (c.noSimd) {
-      await page.addInitScript(() => {
-        const validate = WebAssembly.validate;
-        // Any module using a 0xfd-prefixed (SIMD) opcode is "invalid", as in a browser without SIMD.
-        WebAssembly.validate = (bytes) => !new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength).includes(0xfd) && validate(bytes);
-      });
-    }
-    await page.goto(url + 'checks.html' + c.query);
-    const r = await page.evaluate(() => window.__checks);
-    await page.close();
-    if (r.error) throw new Error(`checks [${c.name}] failed in the browser: ${r.error}`);
-    const { loss } = r;
-    log(`  [${c.name}] ${r.info.name} (${r.info.device}, ${r.info.flavor}${r.info.note ? '; ' + r.info.note : ''}): loss ${loss[0].toFixed(4)} → ${loss.at(-1).toFixed(4)}, accuracy ${r.accuracy.toFixed(3)}, cancelled after ${r.batches} batches, ${r.ticks} timer ticks in ${r.ms.toFixed(0)} ms`);
-    for (const [k, v] of Object.entries(c.expect)) {
-      if (r.info[k] !== v) throw new Error(`checks [${c.name}]: expected ${k} ${v}, got ${r.info[k]}`);
-    }
-    if (c.lost) {
-      // The loss was surfaced once, training finished on the CPU with every epoch in the
-      // history once, and deviceInfo() now reports the CPU.
-      log(`  [${c.name}] warnings: ${JSON.stringify(r.warnings)}; now on ${r.after.name} (${r.after.device})`);
-      if (r.warnings.length !== 1 || !/^WebGPU device lost \(.*\): continuing on the CPU from epoch \d+$/.test(r.warnings[0])) {
-        throw new Error(`checks [${c.name}]: expected one device-lost warning, got ${JSON.stringify(r.warnings)}`);
-      }
-      if (r.after.device !== 'cpu') throw new Error(`checks [${c.name}]: deviceInfo() still says ${r.after.device}`);
-      if (r.epochs.join() !== [...Array(15).keys()].join()) throw new Error(`checks [${c.name}]: epochs ${r.epochs}`);
-    } else if (r.warnings.length) {
-      throw new Error(`checks [${c.name}]: unexpected warnings ${JSON.stringify(r.warnings)}`);
-    }
-    if (!(loss.at(-1) < 0.7 * loss[0])) throw new Error(`checks [${c.name}]: the loss did not fall: ${loss}`);
-    if (!r.cancelled || r.batches > 200) throw new Error(`checks [${c.name}]: cancel did not stop training (${r.batches} batches)`);
-    if (r.probsShape.join() !== '256,2') throw new Error(`checks [${c.name}]: predictProba shape ${r.probsShape}`);
-    if (r.memory) {
-      const { at1k, at10k } = r.memory;
-      log(`  [${c.name}] worker memory at step 1,000 / 10,000: live ${at1k.liveBytes} / ${at10k.liveBytes} bytes, wasm ${at1k.wasmBytes} / ${at10k.wasmBytes} bytes`);
-      if (Math.abs(at10k.liveBytes - at1k.liveBytes) > Math.max(0.05 * at1k.liveBytes, 65536) || at10k.wasmBytes > 1.05 * at1k.wasmBytes) {
-        throw new Error(`checks [${c.name}]: worker memory grew over 10,000 steps: ${JSON.stringify(r.memory)}`);
-      }
-    }
-    // The page's timer ran all along: training never blocked the main thread.
-    if (r.ticks < r.ms / 10 / 4) throw new Error(`checks [${c.name}]: the main thread was blocked (${r.ticks} ticks in ${r.ms} ms)`);
-  }
-}
-
-/** The example logs "epoch <n> loss <x>" lines: the last loss must be well below the first. */
-function check(lines) {
-  const losses = lines.map((l) => /epoch \d+ loss ([\d.eE+-]+)/.exec(l)).filter(Boolean).map((m) => Number(m[1]));
-  if (losses.length < 2) throw new Error(`expected "epoch N loss X" lines from the example, got: ${JSON.stringify(lines)}`);
-  const [first, last] = [losses[0], losses[losses.length - 1]];
-  log(`loss ${first} → ${last} over ${losses.length} epochs`);
-  if (!(last < 0.7 * first)) throw new Error(`the loss did not fall enough: ${first} → ${last}`);
+  printSummary(rows);
+  const failed = rows.filter((r) => r.result === 'FAIL').length;
+  const skipped = rows.filter((r) => r.result === 'skip').length;
+  console.log(`\nthe matrix took ${elapsed().toFixed(0)} s`);
+  console.log(`e2e-embed: ${rows.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
+  if (failed) process.exit(1);
 }
 
 main().catch((e) => {
