@@ -20,6 +20,7 @@ import type { ModelSpec } from './spec.js';
 import type { FitOptions } from './generated/spec.js';
 import { buffersOf, tensorFromWire, type WireArray } from './wire.js';
 import { tabularHandlers } from './tabular-host.js';
+import { release } from './release.js';
 
 export interface HostInitArgs {
   module: WebAssembly.Module;
@@ -130,19 +131,6 @@ class Scope {
   }
 }
 
-/**
- * Free an engine object in a cleanup. After a trap an object's borrow flag can stay set, and a
- * throwing `free()` inside a `finally` would replace the error the caller needs to see with
- * "attempted to take ownership of Rust value while it was borrowed": such a failure is only
- * reported on the console.
- */
-export function release(x: { free(): void } | undefined): void {
-  try {
-    x?.free();
-  } catch (err) {
-    console.warn(`webgrad: an engine object could not be freed after an error (${messageOf(err)})`);
-  }
-}
 
 /** Yield to the event loop (to hear a cancel, and to keep an inline host from freezing the page)
  *  at most every `ms` milliseconds. */

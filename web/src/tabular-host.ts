@@ -4,7 +4,7 @@
 import type { Encoded, Estimator, Frame } from '../pkg/webgrad_full.js';
 import type { FullEngine } from './engine.js';
 import type { CallContext, Handler } from './rpc.js';
-import { release } from './host.js';
+import { release } from './release.js';
 import type { WireArray } from './wire.js';
 
 /** The largest CSV `readCsv` accepts (the engine's cap, `MAX_CSV_BYTES`). */
