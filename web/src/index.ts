@@ -7,6 +7,8 @@
 //   model.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
 //   await model.fit(x, y, { epochs: 20, batchSize: 32, onEpochEnd: (e, logs) => console.log(e, logs.loss) });
 import { layers, optimizers } from './spec.js';
+// Types only: declares `Symbol.dispose` for consumers on ES2022 libs (see disposable.ts).
+export type * from './disposable.js';
 
 export { init, setDevice, deviceInfo, memoryInfo, simulateDeviceLoss, type InitOptions, type DeviceInfo, type DeviceKind } from './runtime.js';
 export {

@@ -7,6 +7,13 @@ export type DType = 'float32' | 'int32';
 export type Shape = readonly number[];
 /** Nested arrays of numbers, e.g. [[1, 2], [3, 4]]. */
 export type NestedArray = number | NestedArray[];
+/** The ranks the types follow (a tensor's rank is `number` when it is not known). */
+export type Rank = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/** What `arraySync()` gives for rank `R`: `ArrayOfRank<2>` is `number[][]`; for an unknown rank,
+ *  `NestedArray`. */
+export type ArrayOfRank<R extends number> =
+  R extends 0 ? number : R extends 1 ? number[] : R extends 2 ? number[][] : R extends 3 ? number[][][]
+  : R extends 4 ? number[][][][] : R extends 5 ? number[][][][][] : R extends 6 ? number[][][][][][] : NestedArray;
 export type TensorLike = Tensor | NestedArray | Float32Array | Int32Array | ArrayLike<number>;
 /** One axis, several axes, or null/undefined for all of them. */
 export type Axes = number | readonly number[] | null | undefined;
@@ -98,7 +105,7 @@ function unflatten(data: ArrayLike<number>, shape: readonly number[]): NestedArr
 /** Tensors created inside each active `tidy()` call, innermost last. */
 const scopes: Tensor[][] = [];
 
-export class Tensor {
+export class Tensor<R extends number = number> {
   #raw: RawTensor;
   private disposed = false;
 
@@ -141,11 +148,11 @@ export class Tensor {
     return this.dtype === 'int32' ? this.raw.readI32() : this.raw.readF32();
   }
   /** The values as nested arrays. */
-  arraySync(): NestedArray {
-    return unflatten(this.dataSync(), this.shape);
+  arraySync(): ArrayOfRank<R> {
+    return unflatten(this.dataSync(), this.shape) as ArrayOfRank<R>;
   }
-  async array(): Promise<NestedArray> {
-    return unflatten(await this.data(), this.shape);
+  async array(): Promise<ArrayOfRank<R>> {
+    return unflatten(await this.data(), this.shape) as ArrayOfRank<R>;
   }
   /** The value of a one-element tensor. */
   item(): number {
@@ -330,8 +337,16 @@ function pair(v: number | readonly number[], op = 'window', name = 'size'): Uint
   return Uint32Array.from(intsArg(op, name, p, 0));
 }
 
-/** A tensor from numbers, nested arrays or typed arrays. `shape` defaults to the array's own. */
-export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+// The rank is in the type when it shows in the values (a number, nested arrays) and no `shape` is
+// given, so that `tensor([[1, 2]]).arraySync()` is `number[][]`.
+export function tensor(values: number, shape?: undefined, dtype?: DType): Tensor<0>;
+export function tensor(values: readonly number[], shape?: undefined, dtype?: DType): Tensor<1>;
+export function tensor(values: number[][], shape?: undefined, dtype?: DType): Tensor<2>;
+export function tensor(values: number[][][], shape?: undefined, dtype?: DType): Tensor<3>;
+export function tensor<R extends number>(values: Tensor<R>, shape?: undefined, dtype?: DType): Tensor<R>;
+export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above say which rank
+export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor<any> {
   if (values instanceof Tensor) return dtype && dtype !== values.dtype ? values.cast(dtype) : values;
   const e = engine();
   let flat: Float32Array | Int32Array | ArrayLike<number>;
@@ -375,29 +390,29 @@ export function asTensor(x: TensorLike | number, dtype?: DType): Tensor {
   return x instanceof Tensor ? x : tensor(x, undefined, dtype);
 }
 
-export function zeros(shape: Shape): Tensor {
+export function zeros<const S extends Shape>(shape: S): Tensor<S['length']> {
   return new Tensor(engine().Tensor.zeros(Uint32Array.from(checkShape(shape, 'zeros'))));
 }
-export function ones(shape: Shape): Tensor {
+export function ones<const S extends Shape>(shape: S): Tensor<S['length']> {
   return new Tensor(engine().Tensor.ones(Uint32Array.from(checkShape(shape, 'ones'))));
 }
-export function full(shape: Shape, value: number): Tensor {
+export function full<const S extends Shape>(shape: S, value: number): Tensor<S['length']> {
   return new Tensor(engine().Tensor.full(value, Uint32Array.from(checkShape(shape, 'full'))));
 }
-export function scalar(value: number): Tensor {
+export function scalar(value: number): Tensor<0> {
   return new Tensor(engine().Tensor.scalar(value));
 }
 /** 0, 1, …, n-1 (float32). */
-export function arange(n: number): Tensor {
+export function arange(n: number): Tensor<1> {
   return new Tensor(engine().Tensor.arange(intArg('arange', 'n', n, 0)));
 }
 /** Normal samples from the engine's seeded generator (the same seed gives the same values). */
-export function randomNormal(shape: Shape, opts: { mean?: number; std?: number; seed?: number } = {}): Tensor {
+export function randomNormal<const S extends Shape>(shape: S, opts: { mean?: number; std?: number; seed?: number } = {}): Tensor<S['length']> {
   const s = Uint32Array.from(checkShape(shape, 'randomNormal'));
   return new Tensor(engine().Tensor.randNormal(s, opts.mean ?? 0, opts.std ?? 1, seedArg('randomNormal', opts.seed ?? 0)));
 }
 /** Uniform samples in [min, max) from the engine's seeded generator. */
-export function randomUniform(shape: Shape, opts: { min?: number; max?: number; seed?: number } = {}): Tensor {
+export function randomUniform<const S extends Shape>(shape: S, opts: { min?: number; max?: number; seed?: number } = {}): Tensor<S['length']> {
   const s = Uint32Array.from(checkShape(shape, 'randomUniform'));
   return new Tensor(engine().Tensor.randUniform(s, opts.min ?? 0, opts.max ?? 1, seedArg('randomUniform', opts.seed ?? 0)));
 }
