@@ -2,7 +2,7 @@
 // must carry a doc comment with an `@example`, and every public member of an exported class a doc
 // comment: the API reference (`npm run docs`, TypeDoc) is built from these comments. The examples
 // are then type-checked as a strict consumer would (`strict`, `noUncheckedIndexedAccess`), each in
-// a function of its own, with `model`, `x` and `y` declared, so they cannot drift from the API.
+// a function of its own, with `model`, `x`, `y`, `df` (a DataFrame) and `file` declared, so they cannot drift from the API.
 // Uses the TypeScript compiler API (no build needed, ~4 s): `node scripts/check-docs.mjs [--list]`.
 //
 // Names declared in files that are not checked here are listed as "skipped": generated code
@@ -85,7 +85,7 @@ const index = checker.getSymbolAtLocation(program.getSourceFile(join(web, 'src/i
 for (const e of checker.getExportsOfModule(index)) visit(e.name, e);
 
 // The examples as one consumer module, `webgrad` resolved to src/index.ts.
-const PRELUDE = "import * as wg from 'webgrad';\ndeclare const model: wg.Sequential;\ndeclare const x: wg.Tensor;\ndeclare const y: wg.Tensor;\n";
+const PRELUDE = "import * as wg from 'webgrad';\ndeclare const model: wg.Sequential;\ndeclare const x: wg.Tensor;\ndeclare const y: wg.Tensor;\ndeclare const df: wg.data.DataFrame;\ndeclare const file: File;\n";
 const examplesFile = join(web, 'test/types/doc-examples.virtual.ts');
 const body = examples.map((e, i) => `// ${e.name}\nexport async function example${i}() {\n${e.code}\n}\n`).join('');
 const exOptions = {
