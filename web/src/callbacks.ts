@@ -1,3 +1,9 @@
+/**
+ * `wg.callbacks`: Keras' callbacks for `fit` (`earlyStopping`, `reduceLROnPlateau`, run by the
+ * engine) and the `Callback` interface for custom ones.
+ *
+ * @module
+ */
 // Keras callbacks. The built-in ones (`earlyStopping`, `reduceLROnPlateau`) are plain data that
 // travel to the engine: nn's training loop runs them after every epoch, in the training worker,
 // exactly as `Model::fit` does natively. Custom callbacks are objects with any of Keras' hooks;
@@ -22,11 +28,17 @@ export type { Mode };
  * ```
  */
 export interface Callback {
+  /** Before the first epoch. */
   onTrainBegin?(logs?: Logs): void | Promise<void>;
+  /** After the last epoch, with its logs. */
   onTrainEnd?(logs?: Logs): void | Promise<void>;
+  /** Before each epoch. */
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
+  /** After each epoch, with its loss, metrics and validation numbers. */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Before each batch. */
   onBatchBegin?(batch: number, logs?: { epoch: number }): void | Promise<void>;
+  /** After each batch, with its loss. */
   onBatchEnd?(batch: number, logs: { loss: number; epoch: number }): void | Promise<void>;
 }
 

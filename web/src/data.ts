@@ -1,3 +1,8 @@
+/**
+ * `wg.datasets` (also `wg.data.datasets`): the engine's data sets as tensors ready for `fit`.
+ *
+ * @module
+ */
 // Data sets from the engine's webgrad-data crate, as tensors ready for `model.fit`.
 import { engine } from './engine.js';
 import { Tensor, intArg, seedArg } from './tensor.js';

@@ -1,3 +1,9 @@
+/**
+ * `wg.ml`: scikit-learn's estimators (same class names and parameters, camelCase), fitted by the
+ * engine in the training worker.
+ *
+ * @module
+ */
 // The estimators of `wg.ml`, with scikit-learn's class names and parameters (camelCase). The
 // defaults are scikit-learn 1.5's and live in the engine (webgrad-ml): an option left out here
 // is left out of what the engine receives.

@@ -1,3 +1,9 @@
+/**
+ * `wg.F` (also `wg.nn.functional`): torch.nn.functional's losses and layers as functions of page
+ * tensors.
+ *
+ * @module
+ */
 // torch.nn.functional for page tensors: `wg.nn.functional` (alias `wg.F`). torch's names in
 // camelCase, torch's argument order, keyword options last as one object. Every function only
 // forwards to the engine (crates/core/src/functional.rs); the math lives there, once.

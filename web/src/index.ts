@@ -14,11 +14,12 @@ export { init, setDevice, deviceInfo, memoryInfo, simulateDeviceLoss, type InitO
 export {
   Tensor, tensor, asTensor, zeros, ones, full, scalar, arange, randomNormal, randomUniform, matmul, concat,
   stack, where, noGrad, tidy, keep, type DType, type Shape, type NestedArray, type TensorLike, type Axes,
+  type Rank, type ArrayOfRank,
 } from './tensor.js';
-export { Sequential, sequential, loadModel, type FitOptions, type History, type Data, type LayerSummary, type Logs } from './model.js';
+export { Sequential, sequential, loadModel, type FitOptions, type SequentialOptions, type History, type Data, type LayerSummary, type Logs } from './model.js';
 export {
   layers, optimizers, modelSpec, type Layer, type LayerSpec, type ModelSpec, type OptimizerSpec, type CompileOptions,
-  type Loss, type LossName, type ActivationName, type Initializer,
+  type Loss, type LossName, type ActivationName, type Initializer, type InitializerName, type LayerOptions, type LearningRate,
 } from './spec.js';
 export {
   detectWasmFeatures, detectWebGpu, chooseFlavor, type Flavor, type WasmFeatures, type WebGpuInfo,

@@ -1,3 +1,8 @@
+/**
+ * `wg.io`: safetensors files of named tensors, as Python's `safetensors` reads and writes them.
+ *
+ * @module
+ */
 // Safetensors files of named tensors, as Python's `safetensors.numpy.save` / `load` read and
 // write them; the codec is the engine's (crates/nn/src/io.rs), run on the page's CPU engine.
 import { engine } from './engine.js';

@@ -1,3 +1,8 @@
+/**
+ * `wg.metrics`: scikit-learn's metrics, computed by the engine on the page.
+ *
+ * @module
+ */
 // `wg.metrics`: scikit-learn's metrics, computed by the engine (webgrad-ml) on the page. Labels
 // and scores are tensors or arrays; the results are numbers or plain objects.
 import { engine } from './engine.js';

@@ -51,8 +51,11 @@ export interface FitOptions {
   callbacks?: (Callback | BuiltinCallback)[] | Callback;
   /** Shorthands for a custom callback with these hooks (run after `callbacks`). */
   onEpochBegin?: Callback['onEpochBegin'];
+  /** After each epoch: `(epoch, logs) => …`. */
   onEpochEnd?: Callback['onEpochEnd'];
+  /** Before each batch: `(batch, { epoch }) => …`. */
   onBatchBegin?: Callback['onBatchBegin'];
+  /** After each batch: `(batch, { loss, epoch }) => …`. */
   onBatchEnd?: Callback['onBatchEnd'];
   /** Called when training had to move to another device: the WebGPU device was lost (driver
    *  reset, GPU process crash), so the model was rebuilt on the CPU from its weights and optimizer

@@ -173,8 +173,17 @@ export const layers = {
   },
 };
 
-type Lr = number | { learningRate: number };
-const lrOf = (lr: Lr) => (typeof lr === 'number' ? lr : lr.learningRate);
+/**
+ * A learning rate: a number, or `{ learningRate }` as Keras' optimizers take it.
+ *
+ * @example
+ * ```ts
+ * wg.adam({ learningRate: 0.01 });
+ * wg.adam(0.01); // the same
+ * ```
+ */
+export type LearningRate = number | { learningRate: number };
+const lrOf = (lr: LearningRate) => (typeof lr === 'number' ? lr : lr.learningRate);
 
 /**
  * The optimizer builders; the learning rate is a number or `{ learningRate }` (also at the top
@@ -187,19 +196,19 @@ const lrOf = (lr: Lr) => (typeof lr === 'number' ? lr : lr.learningRate);
  */
 export const optimizers = {
   /** Stochastic gradient descent, with optional (Nesterov) momentum and weight decay. */
-  sgd(lr: Lr, o: { momentum?: number; nesterov?: boolean; weightDecay?: number } = {}): OptimizerSpec {
+  sgd(lr: LearningRate, o: { momentum?: number; nesterov?: boolean; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'sgd' as const, lr: lrOf(lr), momentum: o.momentum, nesterov: o.nesterov, weight_decay: o.weightDecay });
   },
   /** Adam (default learning rate 0.001); `weightDecay` adds L2 to the gradients. */
-  adam(lr: Lr = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
+  adam(lr: LearningRate = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'adam' as const, lr: lrOf(lr), beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weight_decay: o.weightDecay });
   },
   /** AdamW: Adam with decoupled weight decay. */
-  adamw(lr: Lr = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
+  adamw(lr: LearningRate = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'adamw' as const, lr: lrOf(lr), beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weight_decay: o.weightDecay });
   },
   /** RMSprop (`rho`: the decay of the squared-gradient average). */
-  rmsprop(lr: Lr = 0.001, o: { rho?: number; epsilon?: number; momentum?: number; weightDecay?: number } = {}): OptimizerSpec {
+  rmsprop(lr: LearningRate = 0.001, o: { rho?: number; epsilon?: number; momentum?: number; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'rmsprop' as const, lr: lrOf(lr), alpha: o.rho, eps: o.epsilon, momentum: o.momentum, weight_decay: o.weightDecay });
   },
 };

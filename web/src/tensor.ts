@@ -639,6 +639,7 @@ export class Tensor<R extends number = number> {
    * ```
    */
   get requiresGrad(): boolean { return this.raw.requiresGrad; }
+  /** Turn gradient accumulation for this tensor on or off. */
   set requiresGrad(on: boolean) { this.raw.requiresGrad = on; }
   /**
    * Mark as a parameter whose gradient `backward()` accumulates; returns this.
