@@ -1,6 +1,6 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { apiDocs } from './scripts/api-docs';
+import { apiDocs } from './scripts/api-docs.ts';
 
 // Strict Content-Security-Policy for the built site: everything from this origin, no eval (wasm
 // compilation needs 'wasm-unsafe-eval'), no remote fetches. Only in the build: the dev server

@@ -23,7 +23,8 @@ export function ensureApiDocs(): string {
   const index = join(out, 'index.html');
   if (!existsSync(index) || statSync(index).mtimeMs < newest(join(web, 'src'))) {
     console.log('api-docs: generating the API reference (cd web && npm run docs)');
-    execFileSync('npm', ['run', 'docs', '--silent'], { cwd: web, stdio: 'inherit' });
+    // Errors only: `npm run docs` itself lists the warnings (names without docs).
+    execFileSync('npm', ['run', 'docs', '--silent', '--', '--logLevel', 'Error'], { cwd: web, stdio: 'inherit' });
   }
   return out;
 }
