@@ -1,5 +1,6 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { apiDocs } from './scripts/api-docs.ts';
 
 // Strict Content-Security-Policy for the built site: everything from this origin, no eval (wasm
 // compilation needs 'wasm-unsafe-eval'), no remote fetches. Only in the build: the dev server
@@ -27,7 +28,7 @@ const csp = (): Plugin => ({
 
 export default defineConfig({
   base: './',
-  plugins: [csp()],
+  plugins: [csp(), apiDocs()],
   build: { target: 'es2022', assetsInlineLimit: 0 },
   worker: { format: 'es' },
   test: {

@@ -10,6 +10,14 @@ import { PREVIEW_ROWS, type Cell, type ColumnInfo, type EncodedAnswer, type Fram
 export type { Cell, ColumnInfo } from './tabular-host.js';
 export { MAX_CSV_BYTES } from './tabular-host.js';
 
+/**
+ * Options of `readCsv`.
+ *
+ * @example
+ * ```ts
+ * const df = await wg.data.readCsv(file, { delimiter: ';', header: true, onProgress: (p) => console.log(p.phase, p.fraction) });
+ * ```
+ */
 export interface ReadCsvOptions {
   /** The field separator (`,` `;` `\t` …); detected when absent. */
   delimiter?: string;
@@ -20,8 +28,25 @@ export interface ReadCsvOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What `toTensors` does with a missing feature: drop the row, or fill it (scikit-learn's
+ * SimpleImputer strategies; a number is a constant).
+ *
+ * @example
+ * ```ts
+ * const { x, y } = await df.toTensors({ target: 'label', impute: 'median' });
+ * ```
+ */
 export type Impute = 'drop' | 'mean' | 'median' | 'most_frequent' | number;
 
+/**
+ * Options of `DataFrame.toTensors`: the target, the features and how to encode them.
+ *
+ * @example
+ * ```ts
+ * const { x, y, classes } = await df.toTensors({ target: 'species', scale: 'standard', oneHot: true });
+ * ```
+ */
 export interface ToTensorsOptions {
   /** The column to predict. */
   target: string;
@@ -38,6 +63,15 @@ export interface ToTensorsOptions {
   task?: 'classification' | 'regression';
 }
 
+/**
+ * What `DataFrame.toTensors` gives: tensors for a model and what they mean.
+ *
+ * @example
+ * ```ts
+ * const t: wg.data.Tensors = await df.toTensors({ target: 'price', task: 'regression' });
+ * t.featureNames; t.notes;
+ * ```
+ */
 export interface Tensors {
   /** Features [rows, features] (float32). */
   x: Tensor;
@@ -51,19 +85,41 @@ export interface Tensors {
   notes: string[];
 }
 
-/** pandas' `describe()`, one entry per column. */
+/**
+ * pandas' `describe()`, one entry per column.
+ *
+ * @example
+ * ```ts
+ * const d: wg.data.Description = df.describe();
+ * d.age?.mean;
+ * ```
+ */
 export type Description = Record<string, { kind: ColumnInfo['kind']; count: number; missing: number; unique: number; top: string | null; freq: number | null; mean: number | null; std: number | null; min: number | null; max: number | null }>;
 
 const frames = new FinalizationRegistry<{ id: number; client: Client }>(({ id, client }) => {
   if (!client.closed) void client.call('frame.dispose', { id }).catch(() => {});
 });
 
-/** A table read from CSV. Its values live in the engine; `head`, `describe` and `columns` are
- *  local, `rows` and `toTensors` ask the engine. */
+/**
+ * A table read from CSV. Its values live in the engine; `head`, `describe` and `columns` are
+ * local, `rows` and `toTensors` ask the engine. Made by `readCsv`.
+ *
+ * @example
+ * ```ts
+ * const df = await wg.data.readCsv('a,b,label\n1,2,x\n3,4,y\n');
+ * df.numRows;     // 2
+ * df.columnNames; // ['a', 'b', 'label']
+ * const { x, y } = await df.toTensors({ target: 'label' });
+ * ```
+ */
 export class DataFrame {
+  /** The number of data rows (the header not counted). */
   readonly numRows: number;
+  /** Each column's name, kind and statistics, in file order. */
   readonly columns: readonly ColumnInfo[];
+  /** The field separator, given or detected. */
   readonly delimiter: string;
+  /** Whether the first row named the columns (given or detected). */
   readonly hasHeader: boolean;
   private readonly preview: Cell[][];
   private disposed = false;
@@ -98,6 +154,10 @@ export class DataFrame {
     return this.live().call<Cell[][]>('frame.rows', { id: this.info.id, start, end });
   }
 
+  /**
+   * pandas' `describe()`: count, missing, unique, top and numeric statistics per column.
+   * @example console.table(df.describe());
+   */
   describe(): Description {
     const out: Description = {};
     for (const c of this.columns) {
@@ -133,7 +193,15 @@ export class DataFrame {
   }
 }
 
-/** Parse CSV text, a File/Blob, or bytes into a `DataFrame` (in the worker, with progress). */
+/**
+ * Parse CSV text, a File/Blob, or bytes into a `DataFrame` (in the worker, with progress).
+ *
+ * @example
+ * ```ts
+ * const df = await wg.data.readCsv(await (await fetch('iris.csv')).blob());
+ * df.head(3);
+ * ```
+ */
 export async function readCsv(input: string | Blob | ArrayBuffer | Uint8Array, opts: ReadCsvOptions = {}): Promise<DataFrame> {
   const ok = typeof input === 'string' || input instanceof ArrayBuffer || input instanceof Uint8Array || (typeof Blob !== 'undefined' && input instanceof Blob);
   if (!ok) throw new TypeError('readCsv: pass CSV text, a File or Blob, an ArrayBuffer or a Uint8Array');
@@ -146,6 +214,14 @@ export async function readCsv(input: string | Blob | ArrayBuffer | Uint8Array, o
   return new DataFrame(info, client);
 }
 
+/**
+ * Options of `trainTestSplit`.
+ *
+ * @example
+ * ```ts
+ * wg.data.trainTestSplit(x, y, { testSize: 0.2, seed: 42, stratify: true });
+ * ```
+ */
 export interface TrainTestSplitOptions {
   /** A fraction in (0, 1) or a number of rows (default 0.25, as scikit-learn). */
   testSize?: number;
@@ -155,6 +231,14 @@ export interface TrainTestSplitOptions {
   stratify?: boolean | TensorLike;
 }
 
+/**
+ * The four tensors `trainTestSplit` gives.
+ *
+ * @example
+ * ```ts
+ * const { xTrain, xTest, yTrain, yTest }: wg.data.Split = wg.data.trainTestSplit(x, y);
+ * ```
+ */
 export interface Split {
   xTrain: Tensor;
   xTest: Tensor;
@@ -162,8 +246,17 @@ export interface Split {
   yTest: Tensor;
 }
 
-/** scikit-learn's `train_test_split(x, y, test_size, random_state, stratify)`: seeded, the rows
- *  shuffled, each class's share kept when stratified. */
+/**
+ * scikit-learn's `train_test_split(x, y, test_size, random_state, stratify)`: seeded, the rows
+ * shuffled, each class's share kept when stratified.
+ *
+ * @example
+ * ```ts
+ * const { x, y } = wg.datasets.moons({ n: 500, seed: 1 });
+ * const { xTrain, xTest, yTrain, yTest } = wg.data.trainTestSplit(x, y, { testSize: 0.2, stratify: true });
+ * xTest.shape; // [100, 2]
+ * ```
+ */
 export function trainTestSplit(x: TensorLike, y: TensorLike, opts: TrainTestSplitOptions = {}): Split {
   const xt = asTensor(x);
   const yt = asTensor(y);

@@ -14,7 +14,26 @@ import { Tensor, type TensorLike } from './tensor.js';
 import type { AttributeWire, FitAnswer } from './tabular-host.js';
 import { buffersOf, type WireArray } from './wire.js';
 
+/**
+ * Data for the estimators: tensors, nested arrays, or a typed array with its shape; X is 2-D
+ * [samples, features], y 1-D [samples].
+ *
+ * @example
+ * ```ts
+ * const X: wg.ml.Data = [[0, 1], [1, 0], [1, 1]];
+ * await new wg.ml.KMeans({ nClusters: 2 }).fit(X);
+ * ```
+ */
 export type Data = TensorLike | WireArray;
+/**
+ * What an estimator is, as the engine reports it (`'classifier'`, `'regressor'`, `'transformer'`,
+ * `'clusterer'`).
+ *
+ * @example
+ * ```ts
+ * const kind: wg.ml.EstimatorKind = 'classifier';
+ * ```
+ */
 export type EstimatorKind = FitAnswer['kind'];
 
 interface Fitted {
@@ -43,8 +62,19 @@ function labelsWire(y: Data): { wire: WireArray; int: boolean } {
   return { wire: w, int: w.data instanceof Int32Array };
 }
 
-/** The base of every estimator: `fit`, `predict`, `predictProba`, `transform`, `score`,
- *  `getParams`, fitted attributes by name, `dispose`. */
+/**
+ * The base of every estimator: `fit`, `predict`, `predictProba`, `transform`, `score`,
+ * `getParams`, fitted attributes by name, `dispose`. Fitting runs in the engine host (the
+ * training worker by default).
+ *
+ * @example
+ * ```ts
+ * const est: wg.ml.Estimator<object> = new wg.ml.StandardScaler();
+ * await est.fit(x);
+ * est.attributeNames; // the fitted attributes' names
+ * est.dispose();
+ * ```
+ */
 export class Estimator<P extends object = Record<string, unknown>> {
   private fitted?: Fitted;
   private fitting?: Promise<unknown>;
@@ -106,11 +136,19 @@ export class Estimator<P extends object = Record<string, unknown>> {
     return this.matrixCall('ml.transform', 'transform', x);
   }
 
+  /**
+   * `fit` then `transform` on the same data.
+   * @example const z = await new wg.ml.PCA({ nComponents: 2 }).fitTransform(x);
+   */
   async fitTransform(x: Data, y?: Data): Promise<Tensor> {
     await this.fit(x, y);
     return this.transform(x);
   }
 
+  /**
+   * `fit` then `predict` on the same data (cluster labels for KMeans).
+   * @example const labels = await new wg.ml.KMeans({ nClusters: 3 }).fitPredict(x);
+   */
   async fitPredict(x: Data, y?: Data): Promise<Tensor> {
     await this.fit(x, y);
     return this.predict(x);

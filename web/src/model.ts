@@ -11,9 +11,29 @@ import { buffersOf, type WireArray } from './wire.js';
 
 export type { LayerSummary, Logs };
 
-/** Data for fit/evaluate/predict: tensors, nested arrays, or a typed array with its shape. */
+/**
+ * Data for fit/evaluate/predict: tensors, nested arrays, or a typed array with its shape.
+ *
+ * @example
+ * ```ts
+ * const x: wg.Data = [[0, 1], [1, 0]];
+ * const y: wg.Data = { data: new Int32Array([1, 0]), shape: [2] };
+ * await model.fit(x, y);
+ * ```
+ */
 export type Data = TensorLike | WireArray;
 
+/**
+ * Options of `model.fit`, with Keras' names and semantics.
+ *
+ * @example
+ * ```ts
+ * await model.fit(x, y, {
+ *   epochs: 20, batchSize: 32, validationSplit: 0.2,
+ *   onEpochEnd: (epoch, logs) => console.log(epoch, logs.loss, logs.val_loss),
+ * });
+ * ```
+ */
 export interface FitOptions {
   /** The epoch to stop before, as in Keras / TF.js: epochs `initialEpoch` … `epochs - 1` run. */
   epochs?: number;
@@ -31,8 +51,11 @@ export interface FitOptions {
   callbacks?: (Callback | BuiltinCallback)[] | Callback;
   /** Shorthands for a custom callback with these hooks (run after `callbacks`). */
   onEpochBegin?: Callback['onEpochBegin'];
+  /** After each epoch: `(epoch, logs) => …`. */
   onEpochEnd?: Callback['onEpochEnd'];
+  /** Before each batch: `(batch, { epoch }) => …`. */
   onBatchBegin?: Callback['onBatchBegin'];
+  /** After each batch: `(batch, { loss, epoch }) => …`. */
   onBatchEnd?: Callback['onBatchEnd'];
   /** Called when training had to move to another device: the WebGPU device was lost (driver
    *  reset, GPU process crash), so the model was rebuilt on the CPU from its weights and optimizer
@@ -49,6 +72,16 @@ export interface FitOptions {
   onNonFinite?: 'stop' | 'warn' | 'ignore';
 }
 
+/**
+ * What `fit` resolves with: the epochs that ran and, per log name (`loss`, `val_loss`, metrics,
+ * `lr`), one value per epoch.
+ *
+ * @example
+ * ```ts
+ * const h = await model.fit(x, y, { epochs: 5 });
+ * h.history.loss?.at(-1); // the last epoch's loss
+ * ```
+ */
 export interface History {
   epoch: number[];
   history: Record<string, number[]>;
@@ -63,6 +96,14 @@ const METRICS: Record<string, string> = {
   meanAbsoluteError: 'mae', mse: 'mse', meanSquaredError: 'mse', precision: 'precision', recall: 'recall', auc: 'auc',
 };
 
+/**
+ * Options of `sequential()`.
+ *
+ * @example
+ * ```ts
+ * const m = wg.sequential([wg.dense({ units: 1 })], { inputShape: [3], seed: 42 });
+ * ```
+ */
 export interface SequentialOptions {
   /** Shape of one example (no batch axis); otherwise the first layer's `inputShape`, else the first data seen. */
   inputShape?: number[];
@@ -93,8 +134,23 @@ export function toWire(x: Data, dtype: DType): WireArray {
   return { data: cast.dataSync(), shape: cast.shape };
 }
 
+/**
+ * A stack of layers trained by the engine host (the training worker by default), Keras'
+ * `Sequential`. The page keeps only the spec; `fit` never blocks the page. Make one with
+ * `sequential()` or `loadModel()`.
+ *
+ * @example
+ * ```ts
+ * const model = wg.sequential([wg.dense({ units: 16, activation: 'relu' }), wg.dense({ units: 2 })]);
+ * model.compile({ optimizer: wg.adam(0.01), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+ * await model.fit(x, y, { epochs: 20 });
+ * const p = await model.predictProba([[0, 0.5]]);
+ * ```
+ */
 export class Sequential {
+  /** The layer specs, in order. */
   readonly layers: Layer[];
+  /** Seeds weight initialisation, dropout and shuffling. */
   readonly seed: number;
   private inputShape?: number[];
   private compiled?: CompileOptions & { metrics: string[] };
@@ -208,13 +264,26 @@ export class Sequential {
   async layerSummaries(): Promise<LayerSummary[]> {
     return (await this.build()).summary;
   }
+  /**
+   * The number of trainable parameters (builds the model when needed).
+   * @example await wg.sequential([wg.dense({ units: 2, inputShape: [3] })]).compile({ optimizer: wg.sgd(0.1), loss: 'mse' }).countParams(); // 8
+   */
   async countParams(): Promise<number> {
     return (await this.build()).numParameters;
   }
 
-  /** Train on (x, y) with Keras' `fit` semantics (one training loop, the engine's). Resolves with
-   *  the history, also when a callback or early stopping ends training; rejects with the error a
-   *  callback threw, or with CancelledError when `signal` aborts. */
+  /**
+   * Train on (x, y) with Keras' `fit` semantics (one training loop, the engine's). Resolves with
+   * the history, also when a callback or early stopping ends training; rejects with the error a
+   * callback threw, or with CancelledError when `signal` aborts.
+   *
+   * @example
+   * ```ts
+   * const { x, y } = wg.datasets.moons({ n: 200, seed: 1 });
+   * const history = await model.fit(x, y, { epochs: 10, batchSize: 32, validationSplit: 0.2 });
+   * history.history.val_loss;
+   * ```
+   */
   async fit(x: Data, y: Data, opts: FitOptions = {}): Promise<History> {
     // Refused here at once (the host refuses too): a second call could otherwise reach the host
     // after a short first fit has finished, and the two would silently run one after the other.
@@ -322,7 +391,15 @@ export class Sequential {
     return this.host().call<number>('model.trainOnBatch', { id, x: xw, y: yw }, { transfer: buffersOf(xw, yw) });
   }
 
-  /** Loss and the compiled metrics over (x, y), evaluation mode. */
+  /**
+   * Loss and the compiled metrics over (x, y), evaluation mode.
+   *
+   * @example
+   * ```ts
+   * const logs = await model.evaluate(x, y);
+   * console.log(logs.loss, logs.accuracy);
+   * ```
+   */
   async evaluate(x: Data, y: Data, opts: { batchSize?: number } = {}): Promise<Logs> {
     const xw = this.inputWire(x);
     const id = await this.ensureBuilt(xw);
@@ -331,11 +408,27 @@ export class Sequential {
     return this.userLogs(await this.host().call<Logs>('model.evaluate', args, { transfer: buffersOf(xw, yw) }));
   }
 
-  /** Raw outputs (logits for cross-entropy losses) as a tensor on the page. */
+  /**
+   * Raw outputs (logits for cross-entropy losses) as a tensor on the page.
+   *
+   * @example
+   * ```ts
+   * const logits = await model.predict([[0, 0.5], [1, -0.5]]);
+   * logits.shape; // [2, outputs]
+   * ```
+   */
   async predict(x: Data, opts: { batchSize?: number } = {}): Promise<Tensor> {
     return this.predictWith(x, false, opts.batchSize ?? 256);
   }
-  /** Probabilities (softmax or sigmoid of the logits) for classification losses; raw values otherwise. */
+  /**
+   * Probabilities (softmax or sigmoid of the logits) for classification losses; raw values otherwise.
+   *
+   * @example
+   * ```ts
+   * const p = await model.predictProba([[0, 0.5]]);
+   * p.arraySync();
+   * ```
+   */
   async predictProba(x: Data): Promise<Tensor> {
     return this.predictWith(x, true, 0);
   }
@@ -363,11 +456,19 @@ export class Sequential {
     await this.host().call('model.setWeights', { id, weights: list }, { transfer: buffersOf(...list.map((w) => w.value)) });
   }
 
-  /** The weights (and with `includeOptimizer`, the optimizer state, to resume training exactly)
-   *  as safetensors bytes with the model spec in the metadata: `loadModel` rebuilds the model
-   *  from them alone, and PyTorch's `safetensors.torch.load` reads them. `metadata`: your own
-   *  strings to keep in the file (read them back with `wg.io.loadSafetensors(bytes).metadata`);
-   *  `format` and keys starting with `webgrad.` are webgrad's. */
+  /**
+   * The weights (and with `includeOptimizer`, the optimizer state, to resume training exactly)
+   * as safetensors bytes with the model spec in the metadata: `loadModel` rebuilds the model
+   * from them alone, and PyTorch's `safetensors.torch.load` reads them. `metadata`: your own
+   * strings to keep in the file (read them back with `wg.io.loadSafetensors(bytes).metadata`);
+   * `format` and keys starting with `webgrad.` are webgrad's.
+   *
+   * @example
+   * ```ts
+   * const bytes = await model.save({ includeOptimizer: true, metadata: { task: 'moons' } });
+   * const again = await wg.loadModel(bytes);
+   * ```
+   */
   async save(opts: { includeOptimizer?: boolean; metadata?: Record<string, string> } = {}): Promise<Uint8Array> {
     const id = (await this.build()).id;
     return this.host().call<Uint8Array>('model.save', { id, withOptimizer: !!opts.includeOptimizer, metadata: opts.metadata });
@@ -445,14 +546,34 @@ export class Sequential {
   }
 }
 
-/** Rebuild a model (spec, weights, optimizer state if saved) from the bytes `model.save()` wrote. */
+/**
+ * Rebuild a model (spec, weights, optimizer state if saved) from the bytes `model.save()` wrote.
+ *
+ * @example
+ * ```ts
+ * const bytes = await model.save();
+ * const copy = await wg.loadModel(bytes, { metrics: ['accuracy'] });
+ * await copy.evaluate(x, y);
+ * ```
+ */
 export async function loadModel(bytes: Uint8Array, opts: { metrics?: string[] } = {}): Promise<Sequential> {
   const client = runtimeNow().client;
   const info = await client.call<ModelInfo & { spec: ModelSpec }>('model.fromBytes', { bytes: bytes.slice() });
   return Sequential.fromLoaded(info, client, opts.metrics);
 }
 
-/** A stack of layers, Keras' `Sequential`. */
+/**
+ * A stack of layers, Keras' `Sequential`: compile it, then `fit`, `predict`, `save`.
+ *
+ * @example
+ * ```ts
+ * const model = wg.sequential([
+ *   wg.dense({ units: 16, activation: 'relu', inputShape: [2] }),
+ *   wg.dense({ units: 1 }),
+ * ]);
+ * model.compile({ optimizer: wg.adam(0.01), loss: 'meanSquaredError' });
+ * ```
+ */
 export function sequential(layers: Layer[] = [], opts: SequentialOptions = {}): Sequential {
   return new Sequential(layers, opts);
 }

@@ -36,7 +36,21 @@ export interface CallContext {
 
 export type Handler = (args: any, ctx: CallContext) => unknown | Promise<unknown>;
 
-/** Thrown (and reported with `cancelled: true`) when a call stops because it was cancelled. */
+/**
+ * Thrown (and reported with `cancelled: true`) when a call stops because it was cancelled, e.g.
+ * `fit` after its `signal` aborted.
+ *
+ * @example
+ * ```ts
+ * const stop = new AbortController();
+ * setTimeout(() => stop.abort(), 100);
+ * try {
+ *   await model.fit(x, y, { epochs: 1000, signal: stop.signal });
+ * } catch (e) {
+ *   if (!(e instanceof wg.CancelledError)) throw e;
+ * }
+ * ```
+ */
 export class CancelledError extends Error {
   constructor() {
     super('webgrad: cancelled');

@@ -2,11 +2,34 @@
 // snake_case names and a `type` tag). Nothing here touches the engine: these functions only
 // build plain objects, so a spec can be stored, sent to a worker or edited by hand.
 
-/** Activations by their Keras names (camelCase) or the spec's own (snake_case). */
+/**
+ * Activations by their Keras names (camelCase) or the spec's own (snake_case).
+ *
+ * @example
+ * ```ts
+ * wg.dense({ units: 8, activation: 'leakyRelu' });
+ * ```
+ */
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'softmax';
+/**
+ * Weight initialisers by their Keras names or the spec's own.
+ *
+ * @example
+ * ```ts
+ * wg.dense({ units: 8, kernelInitializer: 'heNormal' });
+ * ```
+ */
 export type InitializerName =
   | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal'
   | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal';
+/**
+ * A named initialiser, or a normal / uniform one with its scale.
+ *
+ * @example
+ * ```ts
+ * wg.dense({ units: 8, kernelInitializer: { normal: { std: 0.02 } } });
+ * ```
+ */
 export type Initializer = InitializerName | { normal: { std: number } } | { uniform: { limit: number } };
 
 // The spec's types are generated from crates/nn by ts-rs (src/generated/spec.ts, checked by
@@ -32,11 +55,27 @@ function clean<T extends Record<string, unknown>>(o: T): T {
   return o;
 }
 
-/** Options every layer takes: `inputShape` (no batch axis) on the first layer fixes the model's input. */
+/**
+ * Options every layer takes: `inputShape` (no batch axis) on the first layer fixes the model's input.
+ *
+ * @example
+ * ```ts
+ * wg.sequential([wg.dense({ units: 4, inputShape: [2] }), wg.dense({ units: 1 })]);
+ * ```
+ */
 export interface LayerOptions {
   inputShape?: number[];
 }
-/** A layer spec plus, on the first layer, the input shape. */
+/**
+ * A layer spec plus, on the first layer, the input shape: what the layer builders return and
+ * `sequential()` takes. Plain data: it can be stored, sent or edited.
+ *
+ * @example
+ * ```ts
+ * const l: wg.Layer = wg.dense({ units: 3 });
+ * l.type; // 'dense'
+ * ```
+ */
 export type Layer = LayerSpec & { inputShape?: number[] };
 
 function layer(type: string, fields: Record<string, unknown>, opts: LayerOptions = {}): Layer {
@@ -53,6 +92,16 @@ function squareOf(v: number | [number, number] | undefined, what: string): numbe
   return v;
 }
 
+/**
+ * The layer builders, Keras' names and options (the common ones are also at the top level:
+ * `wg.dense`, `wg.conv2d`, …).
+ *
+ * @example
+ * ```ts
+ * const { layers } = wg;
+ * wg.sequential([layers.embedding({ inputDim: 100, outputDim: 16 }), layers.flatten(), layers.dense({ units: 2 })]);
+ * ```
+ */
 export const layers = {
   /** Fully connected over the last axis. */
   dense(o: LayerOptions & { units: number; activation?: ActivationName; useBias?: boolean; kernelInitializer?: Initializer }): Layer {
@@ -70,12 +119,15 @@ export const layers = {
       activation: activation(o.activation), use_bias: o.useBias, init: initializer(o.kernelInitializer),
     }, o);
   },
+  /** Max pooling over [C, H, W] inputs (`strides` default to the pool size). */
   maxPooling2d(o: LayerOptions & { poolSize: number | [number, number]; strides?: number | [number, number]; padding?: number }): Layer {
     return layer('max_pool2d', { pool_size: squareOf(o.poolSize, 'poolSize'), stride: squareOf(o.strides, 'strides'), padding: o.padding }, o);
   },
+  /** Average pooling over [C, H, W] inputs (`strides` default to the pool size). */
   averagePooling2d(o: LayerOptions & { poolSize: number | [number, number]; strides?: number | [number, number]; padding?: number }): Layer {
     return layer('avg_pool2d', { pool_size: squareOf(o.poolSize, 'poolSize'), stride: squareOf(o.strides, 'strides'), padding: o.padding }, o);
   },
+  /** Flatten each example into one axis. */
   flatten(o: LayerOptions = {}): Layer {
     return layer('flatten', {}, o);
   },
@@ -83,18 +135,23 @@ export const layers = {
   reshape(o: LayerOptions & { targetShape: number[] }): Layer {
     return layer('reshape', { shape: o.targetShape }, o);
   },
+  /** Zero a fraction `rate` of the inputs while training (scaling the rest); identity otherwise. */
   dropout(o: LayerOptions & { rate: number }): Layer {
     return layer('dropout', { rate: o.rate }, o);
   },
+  /** Batch normalisation over the feature axis (running statistics for evaluation). */
   batchNormalization(o: LayerOptions & { epsilon?: number; momentum?: number } = {}): Layer {
     return layer('batch_norm', { eps: o.epsilon, momentum: o.momentum }, o);
   },
+  /** Layer normalisation over the last axis. */
   layerNormalization(o: LayerOptions & { epsilon?: number } = {}): Layer {
     return layer('layer_norm', { eps: o.epsilon }, o);
   },
+  /** An activation function as a layer of its own. */
   activation(o: LayerOptions & { activation: ActivationName }): Layer {
     return layer('activation', { activation: activation(o.activation) }, o);
   },
+  /** Leaky ReLU as a layer (`alpha`: the slope below zero). */
   leakyReLU(o: LayerOptions & { alpha?: number } = {}): Layer {
     return layer('leaky_relu', { alpha: o.alpha }, o);
   },
@@ -106,6 +163,7 @@ export const layers = {
   tokenPositionEmbedding(o: LayerOptions & { vocabSize: number; maxLen: number; dim: number; initializer?: Initializer }): Layer {
     return layer('token_position_embedding', { vocab_size: o.vocabSize, max_len: o.maxLen, dim: o.dim, init: initializer(o.initializer) }, o);
   },
+  /** Masked multi-head self-attention over [T, E] (each position sees itself and earlier ones). */
   causalSelfAttention(o: LayerOptions & { heads: number; dropout?: number; initializer?: Initializer }): Layer {
     return layer('causal_self_attention', { heads: o.heads, dropout: o.dropout, init: initializer(o.initializer) }, o);
   },
@@ -115,32 +173,69 @@ export const layers = {
   },
 };
 
-type Lr = number | { learningRate: number };
-const lrOf = (lr: Lr) => (typeof lr === 'number' ? lr : lr.learningRate);
+/**
+ * A learning rate: a number, or `{ learningRate }` as Keras' optimizers take it.
+ *
+ * @example
+ * ```ts
+ * wg.adam({ learningRate: 0.01 });
+ * wg.adam(0.01); // the same
+ * ```
+ */
+export type LearningRate = number | { learningRate: number };
+const lrOf = (lr: LearningRate) => (typeof lr === 'number' ? lr : lr.learningRate);
 
+/**
+ * The optimizer builders; the learning rate is a number or `{ learningRate }` (also at the top
+ * level: `wg.sgd`, `wg.adam`, `wg.adamw`, `wg.rmsprop`).
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: wg.optimizers.sgd(0.1, { momentum: 0.9, nesterov: true }), loss: 'mse' });
+ * ```
+ */
 export const optimizers = {
-  sgd(lr: Lr, o: { momentum?: number; nesterov?: boolean; weightDecay?: number } = {}): OptimizerSpec {
+  /** Stochastic gradient descent, with optional (Nesterov) momentum and weight decay. */
+  sgd(lr: LearningRate, o: { momentum?: number; nesterov?: boolean; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'sgd' as const, lr: lrOf(lr), momentum: o.momentum, nesterov: o.nesterov, weight_decay: o.weightDecay });
   },
-  adam(lr: Lr = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
+  /** Adam (default learning rate 0.001); `weightDecay` adds L2 to the gradients. */
+  adam(lr: LearningRate = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'adam' as const, lr: lrOf(lr), beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weight_decay: o.weightDecay });
   },
-  adamw(lr: Lr = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
+  /** AdamW: Adam with decoupled weight decay. */
+  adamw(lr: LearningRate = 0.001, o: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'adamw' as const, lr: lrOf(lr), beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weight_decay: o.weightDecay });
   },
-  rmsprop(lr: Lr = 0.001, o: { rho?: number; epsilon?: number; momentum?: number; weightDecay?: number } = {}): OptimizerSpec {
+  /** RMSprop (`rho`: the decay of the squared-gradient average). */
+  rmsprop(lr: LearningRate = 0.001, o: { rho?: number; epsilon?: number; momentum?: number; weightDecay?: number } = {}): OptimizerSpec {
     return clean({ type: 'rmsprop' as const, lr: lrOf(lr), alpha: o.rho, eps: o.epsilon, momentum: o.momentum, weight_decay: o.weightDecay });
   },
 };
 
-/** Losses by their Keras/TF.js names or the spec's own. All take the model's raw outputs
- *  (logits for the cross-entropies: Keras' `fromLogits: true`); `predictProba` applies the
- *  softmax or sigmoid. */
+/**
+ * Losses by their Keras/TF.js names or the spec's own. All take the model's raw outputs
+ * (logits for the cross-entropies: Keras' `fromLogits: true`); `predictProba` applies the
+ * softmax or sigmoid.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: wg.adam(), loss: 'sparseCategoricalCrossentropy' });
+ * ```
+ */
 export type LossName =
   | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' | 'huber'
   | 'binaryCrossEntropy' | 'binaryCrossentropy' | 'softmaxCrossEntropy' | 'sparseCategoricalCrossentropy'
   | 'categoricalCrossentropy' | 'categoricalCrossEntropy'
   | 'binary_cross_entropy' | 'softmax_cross_entropy' | 'categorical_cross_entropy';
+/**
+ * A loss by name, or with its options (`classWeights`, `labelSmoothing`, Huber's `delta`).
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: wg.adam(), loss: { type: 'softmaxCrossEntropy', labelSmoothing: 0.1 } });
+ * ```
+ */
 export type Loss =
   | LossName
   | { type: string; classWeights?: number[]; labelSmoothing?: number; delta?: number; [key: string]: unknown };
@@ -150,6 +245,7 @@ const LOSS_ALIASES: Record<string, string> = {
   binaryCrossentropy: 'binary_cross_entropy', categoricalCrossentropy: 'categorical_cross_entropy',
 };
 
+/** The spec's loss for a loss name or object. */
 export function lossSpec(loss: Loss): ModelSpec['loss'] {
   // Names are checked by the engine when the spec is parsed.
   if (typeof loss === 'string') return { type: LOSS_ALIASES[loss] ?? snake(loss) } as LossSpec;
@@ -157,6 +253,15 @@ export function lossSpec(loss: Loss): ModelSpec['loss'] {
   return clean({ ...rest, type: LOSS_ALIASES[type] ?? snake(type), class_weights: classWeights, label_smoothing: labelSmoothing }) as LossSpec;
 }
 
+/**
+ * What `model.compile` takes: the optimizer, the loss, and optionally a learning-rate schedule,
+ * gradient clipping and L1/L2 regularisation (`metrics` too, on `compile` itself).
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: wg.adamw(0.001), loss: 'mse', clipGradNorm: 1, regularization: { l2: 1e-4 } });
+ * ```
+ */
 export interface CompileOptions {
   optimizer: OptimizerSpec | 'sgd' | 'adam' | 'adamw' | 'rmsprop';
   loss: Loss;
@@ -166,12 +271,22 @@ export interface CompileOptions {
   regularization?: { l1?: number; l2?: number };
 }
 
+/** The spec's optimizer for a builder's result or a bare name (default settings). */
 export function optimizerSpec(o: CompileOptions['optimizer']): OptimizerSpec {
   if (typeof o !== 'string') return o;
   return o === 'sgd' ? optimizers.sgd(0.01) : optimizers[o]();
 }
 
-/** The whole spec from layers, compile options, input shape and seed. */
+/**
+ * The whole spec (the JSON the engine builds a model from) from layers, compile options, input
+ * shape and seed.
+ *
+ * @example
+ * ```ts
+ * const spec = wg.modelSpec([wg.dense({ units: 2 })], { optimizer: 'adam', loss: 'mse' }, [3], 0);
+ * spec.input_shape; // [3]
+ * ```
+ */
 export function modelSpec(layerList: Layer[], compile: CompileOptions, inputShape: number[], seed: number): ModelSpec {
   return clean({
     input_shape: [...inputShape],

@@ -2,6 +2,17 @@
 // buffers are transferred (moved, not copied) wherever the sender no longer needs them.
 import type { RawEngine, RawTensor } from './engine.js';
 
+/**
+ * An array as it crosses between the page and the training worker: a typed array and its shape.
+ * `fit`, `predict` and `evaluate` take these as they take tensors (`Data`), without a copy into
+ * the page's engine first.
+ *
+ * @example
+ * ```ts
+ * const x: wg.WireArray = { data: new Float32Array([0, 0.5, 1, 1]), shape: [2, 2] };
+ * const p = await model.predict(x);
+ * ```
+ */
 export interface WireArray {
   data: Float32Array | Int32Array;
   shape: number[];

@@ -1,0 +1,1 @@
+import type {} from 'webgrad/worker'; // the worker entry's types load too
