@@ -49,6 +49,11 @@ export interface EngineMemory {
   models: number;
 }
 
+/**
+ * One row of `model.summary()`: a layer's index, kind, output shape and parameter count.
+ * @example
+ * for (const l of await model.layerSummaries()) console.log(l.index, l.kind, l.outputShape, l.params);
+ */
 export interface LayerSummary {
   index: number;
   kind: string;
@@ -64,7 +69,12 @@ export interface ModelInfo {
   outputShape: number[];
 }
 
-/** Per-epoch numbers with Keras' names: loss, accuracy, mae, val_loss, val_accuracy, lr. */
+/**
+ * Per-epoch numbers with Keras' names: loss, accuracy, mae, val_loss, val_accuracy, lr (a metric
+ * is there when it was compiled in or validation data was given).
+ * @example
+ * await model.fit(x, y, { epochs: 5, onEpochEnd: (epoch, logs) => console.log(epoch, logs.loss, logs.val_loss) });
+ */
 export interface Logs {
   loss: number;
   [metric: string]: number;

@@ -7,9 +7,19 @@ import type { CallContext, Handler } from './rpc.js';
 import { release } from './release.js';
 import type { WireArray } from './wire.js';
 
-/** The largest CSV `readCsv` accepts (the engine's cap, `MAX_CSV_BYTES`). */
+/**
+ * The largest CSV `readCsv` accepts (the engine's cap, `MAX_CSV_BYTES`).
+ * @example
+ * if (file.size > wg.data.MAX_CSV_BYTES) console.log('too large to read in the page');
+ */
 export const MAX_CSV_BYTES = 256 * 2 ** 20;
 
+/**
+ * What `readCsv` learned about a column: its name, kind, counts and statistics.
+ * @example
+ * const frame = await wg.data.readCsv('a,b\n1,x\n2,y\n');
+ * for (const c of frame.columns) console.log(c.name, c.kind, c.stats.missing);
+ */
 export interface ColumnInfo {
   name: string;
   kind: 'number' | 'integer' | 'boolean' | 'category' | 'text';
@@ -29,6 +39,11 @@ export interface ColumnInfo {
   /** Ten equal-width bins from min to max (numeric columns). */
   histogram: number[] | null;
 }
+/**
+ * One value of a table row as `frame.head()` / `frame.rows()` give it (null where missing).
+ * @example
+ * const first: wg.data.Cell[] = (await wg.data.readCsv('a,b\n1,x\n')).head(1)[0]!;
+ */
 export type Cell = number | string | boolean | null;
 
 export interface FrameInfo {

@@ -1,14 +1,14 @@
 // Runs the @example code of the doc comments (the API reference's examples) against the engine,
 // so an example that throws fails here; check-docs.mjs type-checks them. `model`, `x` and `y` are
 // given to every example (a small compiled classifier and the moons set); examples that need a
-// file or the network are skipped.
+// file, the network or WebGPU are skipped.
 import { readFileSync, readdirSync } from 'node:fs';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { initInline } from './helpers.js';
 
-const SKIP = /\bfetch\(|\bdf\b|\bfile\b|readCsv\(/;
+const SKIP = /\bfetch\(|\bdf\b|\bfile\b|readCsv\(|'webgpu'|simulateDeviceLoss/;
 const src = new URL('../src/', import.meta.url);
 
 function examples(): { where: string; code: string }[] {
