@@ -145,6 +145,20 @@ fn resolve(url_path: &str) -> Option<PathBuf> {
     None
 }
 
+/// Where to redirect a request for a folder without its trailing slash (`/docs` → `/docs/`): the
+/// pages inside (the API reference) link relatively, so they only work from the slashed URL.
+fn folder_redirect(url_path: &str, mounts: &[(&str, PathBuf)]) -> Option<String> {
+    let path = url_path.split(['?', '#']).next().unwrap_or("/");
+    if path.ends_with('/') {
+        return None;
+    }
+    mounts.iter().find_map(|(prefix, dir)| {
+        let rel = Path::new(path.strip_prefix(prefix)?);
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        (safe && dir.join(rel).is_dir()).then(|| format!("{path}/"))
+    })
+}
+
 fn handle(mut stream: TcpStream) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
@@ -157,6 +171,11 @@ fn handle(mut stream: TcpStream) -> std::io::Result<()> {
     }
     let mut parts = request.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    if let Some(to) = folder_redirect(&percent_decode(target), &mounts()) {
+        println!("{method} {target} -> 301 {to}");
+        let head = format!("HTTP/1.1 301 Moved Permanently\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return stream.write_all(head.as_bytes());
+    }
     let (status, ctype, body) = match (method, resolve(&percent_decode(target))) {
         ("GET" | "HEAD", Some(p)) => ("200 OK", mime(&p), std::fs::read(&p)?),
         ("GET" | "HEAD", None) => ("404 Not Found", "text/plain", b"not found\n".to_vec()),
@@ -218,5 +237,20 @@ mod tests {
         assert_eq!(percent_decode("/bad%zz%"), "/bad%zz%");
         assert_eq!(resolve("/../Cargo.toml"), None);
         assert_eq!(resolve("/pkg/../../Cargo.toml"), None);
+    }
+
+    #[test]
+    fn a_folder_without_its_slash_is_redirected() {
+        let dir = std::env::temp_dir().join(format!("webgrad-serve-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("docs")).unwrap();
+        std::fs::write(dir.join("index.html"), "x").unwrap();
+        let mounts = [("/", dir.clone())];
+        assert_eq!(super::folder_redirect("/docs", &mounts).as_deref(), Some("/docs/"));
+        assert_eq!(super::folder_redirect("/docs?x=1", &mounts).as_deref(), Some("/docs/"));
+        assert_eq!(super::folder_redirect("/docs/", &mounts), None);
+        assert_eq!(super::folder_redirect("/index.html", &mounts), None);
+        assert_eq!(super::folder_redirect("/missing", &mounts), None);
+        assert_eq!(super::folder_redirect("/../docs", &mounts), None);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }
