@@ -5,7 +5,8 @@
  */
 // Data sets from the engine's webgrad-data crate, as tensors ready for `model.fit`.
 import { engine } from './engine.js';
-import { Tensor, intArg, seedArg } from './tensor.js';
+import { intArg, seedArg } from './args.js';
+import { Tensor } from './tensor.js';
 
 /**
  * The 2-D data sets by name: TensorFlow Playground's six, plus moons, a 3-arm spiral and a

@@ -4,7 +4,8 @@
 import { engine } from './engine.js';
 import { runtimeNow } from './runtime.js';
 import type { Client } from './rpc.js';
-import { Tensor, asTensor, seedArg, type TensorLike } from './tensor.js';
+import { seedArg } from './args.js';
+import { Tensor, asTensor, type TensorLike } from './tensor.js';
 import { PREVIEW_ROWS, type Cell, type ColumnInfo, type EncodedAnswer, type FrameInfo } from './tabular-host.js';
 
 export type { Cell, ColumnInfo } from './tabular-host.js';

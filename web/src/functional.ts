@@ -8,7 +8,8 @@
 // camelCase, torch's argument order, keyword options last as one object. Every function only
 // forwards to the engine (crates/core/src/functional.rs); the math lives there, once.
 import { engine, type RawTensor } from './engine.js';
-import { Tensor, asTensor, seedArg, type TensorLike } from './tensor.js';
+import { seedArg } from './args.js';
+import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /**
  * How a loss reduces over its elements: not at all, their mean (torch's default) or their sum.

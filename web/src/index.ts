@@ -12,10 +12,10 @@ export type * from './disposable.js';
 
 export { init, setDevice, deviceInfo, memoryInfo, simulateDeviceLoss, type InitOptions, type DeviceInfo, type DeviceKind } from './runtime.js';
 export {
-  Tensor, tensor, asTensor, zeros, ones, full, scalar, arange, randomNormal, randomUniform, matmul, concat,
-  stack, where, noGrad, tidy, keep, type DType, type Shape, type NestedArray, type TensorLike, type Axes,
+  Tensor, tensor, asTensor, noGrad, tidy, keep, type DType, type Shape, type NestedArray, type TensorLike, type Axes,
   type Rank, type ArrayOfRank,
 } from './tensor.js';
+export { zeros, ones, full, scalar, arange, randomNormal, randomUniform, matmul, concat, stack, where } from './creation.js';
 export { Sequential, sequential, loadModel, type FitOptions, type SequentialOptions, type History, type Data, type LayerSummary, type Logs } from './model.js';
 export {
   layers, optimizers, modelSpec, type Layer, type LayerSpec, type ModelSpec, type OptimizerSpec, type CompileOptions,
