@@ -87,13 +87,15 @@ function prepare(opts) {
 // ---- static server -------------------------------------------------------------------------
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.woff2': 'font/woff2', '.woff': 'font/woff', '.svg': 'image/svg+xml', '.json': 'application/json',
 };
 
 function serve(dir) {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(dir, path);
-    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) {
+    let file = join(dir, path);
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!file.startsWith(dir) || !existsSync(file)) {
       res.writeHead(404).end('not found');
       return;
     }
@@ -500,7 +502,7 @@ async function main() {
     log(`${env.cpu}, ${env.cores} cores; ${env.browser}; WebGPU: ${env.gpuLabel}`);
     const size = opts.skip.has('sizes') ? null : await sizes(browser, base, SIZE_JOBS.filter((j) => runners.some((r) => r.startsWith(j))));
     const first = opts.skip.has('first') ? null : await firstStep(browser, base, runners, opts.smoke ? 1 : opts.reps);
-    const site = opts.skip.has('site') ? null : await siteLoad(browser, { reps: opts.smoke ? 1 : Math.max(opts.reps, 5), log });
+    const site = opts.skip.has('site') ? null : await siteLoad(browser, { reps: opts.smoke ? 1 : Math.max(opts.reps, 5), log, serve });
     const mem = opts.skip.has('memory') ? null : await memory(browser, base, runners, opts);
     const reps = opts.skip.has('throughput') ? [] : await throughput(browser, base, runners, opts);
     const cells = summarize(reps);

@@ -5,33 +5,12 @@
 // started, UI drawn) and until its first training epoch after pressing play at that moment; and
 // the bytes it fetched to get there (gzip -9 per response, each URL once).
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const www = resolve(dirname(fileURLToPath(import.meta.url)), '../www');
-const MIME = {
-  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
-  '.woff2': 'font/woff2', '.woff': 'font/woff', '.svg': 'image/svg+xml', '.json': 'application/json',
-};
-
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(dir, path);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!file.startsWith(dir) || !existsSync(file)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
 /** www/dist, built when missing (the test command's www stage builds it before the bench). */
 export function ensureSiteBuilt(log) {
   if (existsSync(join(www, 'dist/index.html'))) return;
@@ -81,8 +60,9 @@ async function once(browser, url) {
   }
 }
 
-/** The playground's first load, `reps` times (fresh contexts). */
-export async function siteLoad(browser, { reps, log }) {
+/** The playground's first load, `reps` times (fresh contexts); `serve(dir)` is run.mjs's static
+ *  server (no caching). */
+export async function siteLoad(browser, { reps, log, serve }) {
   ensureSiteBuilt(log);
   const server = await serve(join(www, 'dist'));
   const url = `http://127.0.0.1:${server.address().port}/#/playground`;
