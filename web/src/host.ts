@@ -141,7 +141,6 @@ class Scope {
   }
 }
 
-
 /** Yield to the event loop (to hear a cancel, and to keep an inline host from freezing the page)
  *  at most every `ms` milliseconds. */
 function pacer(ms: number) {
@@ -163,8 +162,9 @@ function autoWantsGpu(gpu: WebGpuInfo): boolean {
 
 export function hostHandlers(): Record<string, Handler> {
   let raw: RawEngine | null = null;
-  /** The full engine, once loaded (for WebGPU models, or for tables and classic models). */
+  /** URL of the full engine (WebGPU models, tables and classic models), fetched when first needed. */
   let fullWasm = '';
+  /** `raw` is the full engine (the models train on WebGPU, or did until the device was lost). */
   let rawIsFull = false;
   let device: 'cpu' | 'webgpu' = 'cpu';
   const models = new Map<number, Entry>();
